@@ -20,6 +20,7 @@ def conv_output_size(n, k, stride=1, padding=0, dilation=1):
         padding = 0
     if padding == "same":
         _ints(n=n, k=k, stride=stride, dilation=dilation)
+        at_least("n", (n,), 1), at_least("k", (k,), 1), at_least("dilation", (dilation,), 1)
         if stride != 1:
             raise ValueError(f'padding="same" needs stride 1, got stride {stride}')
         return n
