@@ -133,3 +133,30 @@ def conv_arguments(x, weight, bias, stride, padding, dilation, groups, dims):
     pads = padding_pairs(padding, kernel_size, stride, dilation)
     check_fits(x.shape, pads, kernel_size, dilation)
     return x, weight, bias, stride, pads, dilation, unbatched
+
+
+def check_groups_divide(groups, x_shape, x_name="x"):
+    """groups is an int >= 1 that divides the channels (axis 1) of an input of x_shape."""
+    if not is_int(groups) or groups < 1:
+        raise ValueError(f"groups must be an int >= 1, got {groups!r}")
+    if x_shape[1] % groups:
+        raise ValueError(f"{x_name} has {x_shape[1]} channels (shape {x_shape}), "
+                         f"not divisible by groups={groups}")
+
+
+def check_shape(name, a, shape, why=""):
+    """a has exactly this shape; why says where the shape comes from ("to match x ...")."""
+    if a.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}{' ' + why if why else ''}, "
+                         f"got {a.shape}")
+
+
+def matrix_weight(name, weight, shape, why=""):
+    """A linear or 1x1-conv weight, (rows, cols) or (rows, cols, 1, 1), as a (rows, cols) matrix."""
+    weight = as_float_array(name, weight)
+    shape = tuple(shape)
+    matrix = weight.reshape(weight.shape[:2]) if weight.shape[2:] == (1, 1) else weight
+    if matrix.shape != shape:
+        raise ValueError(f"{name} must have shape {shape} or {shape + (1, 1)}"
+                         f"{' ' + why if why else ''}, got {weight.shape}")
+    return matrix

@@ -1,0 +1,352 @@
+"""Depthwise-separable and spatially separable convolutions against torch, and kernel
+factoring by SVD."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import convzoo.separable as separable
+from convzoo.separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,
+                               factor_kernel, spatially_separable_conv2d,
+                               spatially_separable_conv2d_loop, spatially_separable_kernel)
+
+F64 = dict(rtol=1e-10, atol=1e-12)
+F32 = dict(rtol=1e-4, atol=1e-4)       # float32 sums of up to ~100 products of N(0, 1)
+SOBEL_X = np.array([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]])
+
+
+def t(a):
+    return torch.from_numpy(np.ascontiguousarray(a))
+
+
+def geometry(rng):
+    """Kernel, stride, padding, dilation and an input size the kernel fits, per dim; one
+    time in five the kernel exactly fills the padded input."""
+    k = [int(v) for v in rng.integers(1, 5, 2)]
+    s = [int(v) for v in rng.integers(1, 4, 2)]
+    p = [int(v) for v in rng.integers(0, 3, 2)]
+    d = [int(v) for v in rng.integers(1, 3, 2)]
+    tight = rng.random() < 0.2
+    size = [max(1, dd * (kk - 1) + 1 - 2 * pp + (0 if tight else int(rng.integers(0, 6))))
+            for kk, pp, dd in zip(k, p, d)]
+    return k, s, p, d, size
+
+
+def depthwise_case(rng, dtype=np.float64):
+    (kH, kW), s, p, d, (H, W) = geometry(rng)
+    N, C, m, K = (int(v) for v in rng.integers(1, [3, 5, 3, 5]))
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    dw = rng.standard_normal((C * m, 1, kH, kW)).astype(dtype)
+    pw = rng.standard_normal((K, C * m, 1, 1)).astype(dtype)
+    return x, dw, pw, dict(stride=s, padding=p, dilation=d)
+
+
+def torch_depthwise_separable(x, dw, pw, stride=1, padding=0, dilation=1):
+    mid = F.conv2d(t(x), t(dw), stride=stride, padding=padding, dilation=dilation,
+                   groups=x.shape[1])
+    return F.conv2d(mid, t(pw)).numpy()
+
+
+def spatial_case(rng, dtype=np.float64):
+    (kH, kW), s, p, d, (H, W) = geometry(rng)
+    g = int(rng.integers(1, 4))
+    N, C_g, M_g, K_g = (int(v) for v in rng.integers(1, [3, 3, 3, 3]))
+    x = rng.standard_normal((N, g * C_g, H, W)).astype(dtype)
+    col = rng.standard_normal((g * M_g, C_g, kH, 1)).astype(dtype)
+    row = rng.standard_normal((g * K_g, M_g, 1, kW)).astype(dtype)
+    return x, col, row, dict(stride=s, padding=p, dilation=d, groups=g)
+
+
+def torch_spatially_separable(x, col, row, stride, padding, dilation, groups):
+    """torch's two passes: kH x 1 striding down, then 1 x kW striding across."""
+    mid = F.conv2d(t(x), t(col), stride=(stride[0], 1), padding=(padding[0], 0),
+                   dilation=(dilation[0], 1), groups=groups)
+    return F.conv2d(mid, t(row), stride=(1, stride[1]), padding=(0, padding[1]),
+                    dilation=(1, dilation[1]), groups=groups).numpy()
+
+
+# ----------------------------------------------------------------------------- depthwise
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_depthwise_separable_matches_torch_depthwise_then_pointwise(case):
+    x, dw, pw, kw = depthwise_case(np.random.default_rng(case))
+    expected = torch_depthwise_separable(x, dw, pw, **kw)
+    np.testing.assert_allclose(depthwise_separable_conv2d(x, dw, pw, **kw), expected, **F64)
+    np.testing.assert_allclose(depthwise_separable_conv2d_loop(x, dw, pw, **kw), expected,
+                               **F64)
+
+
+@pytest.mark.parametrize("case", range(30))
+def test_depthwise_separable_float32_matches_torch_within_float32_tolerance(case):
+    x, dw, pw, kw = depthwise_case(np.random.default_rng(500 + case), np.float32)
+    expected = torch_depthwise_separable(x, dw, pw, **kw)
+    for f in (depthwise_separable_conv2d, depthwise_separable_conv2d_loop):
+        y = f(x, dw, pw, **kw)
+        assert y.dtype == np.float32
+        np.testing.assert_allclose(y, expected, **F32)
+
+
+def test_depthwise_separable_equals_one_conv_with_the_product_kernel(rng):
+    """A depthwise-separable layer is a conv2d whose kernel is pw[k, c] * dw[c] (m = 1)."""
+    x, dw, pw = (rng.standard_normal(s) for s in ((2, 3, 6, 5), (3, 1, 3, 3), (4, 3, 1, 1)))
+    kernel = pw[:, :, 0, 0, None, None] * dw[None, :, 0]
+    expected = F.conv2d(t(x), t(kernel), padding=1).numpy()
+    np.testing.assert_allclose(depthwise_separable_conv2d(x, dw, pw, padding=1), expected, **F64)
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_depthwise_separable_accepts_same_and_valid_padding_like_conv2d(rng, padding):
+    x, dw, pw = (rng.standard_normal(s) for s in ((1, 2, 5, 6), (4, 1, 2, 3), (3, 4, 1, 1)))
+    expected = torch_depthwise_separable(x, dw, pw, padding=padding, dilation=(2, 1))
+    for f in (depthwise_separable_conv2d, depthwise_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, dw, pw, padding=padding, dilation=(2, 1)), expected,
+                                   **F64)
+
+
+@pytest.mark.parametrize("shapes, kw", [
+    (((1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)), {}),                        # 1x1 everything
+    (((2, 3, 1, 1), (3, 1, 3, 3), (2, 3, 1, 1)), dict(padding=1)),          # 1x1 input, padded
+    (((1, 2, 4, 4), (2, 1, 6, 6), (3, 2, 1, 1)), dict(padding=1)),          # kernel = padded x
+    (((1, 2, 9, 8), (2, 1, 2, 2), (3, 2, 1, 1)), dict(stride=4)),           # stride > kernel
+])
+def test_depthwise_separable_edges_match_torch(rng, shapes, kw):
+    x, dw, pw = (rng.standard_normal(s) for s in shapes)
+    expected = torch_depthwise_separable(x, dw, pw, **kw)
+    for f in (depthwise_separable_conv2d, depthwise_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, dw, pw, **kw), expected, **F64)
+
+
+# ----------------------------------------------------------------------------- spatial
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_spatially_separable_matches_torch_column_then_row(case):
+    x, col, row, kw = spatial_case(np.random.default_rng(1000 + case))
+    expected = torch_spatially_separable(x, col, row, **kw)
+    np.testing.assert_allclose(spatially_separable_conv2d(x, col, row, **kw), expected, **F64)
+    np.testing.assert_allclose(spatially_separable_conv2d_loop(x, col, row, **kw), expected,
+                               **F64)
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_spatially_separable_kernel_is_the_one_conv_both_passes_amount_to(case):
+    x, col, row, kw = spatial_case(np.random.default_rng(2000 + case))
+    kernel = spatially_separable_kernel(col, row, kw["groups"])
+    assert kernel.shape == (row.shape[0], col.shape[1], col.shape[2], row.shape[3])
+    np.testing.assert_allclose(F.conv2d(t(x), t(kernel), **kw).numpy(),
+                               torch_spatially_separable(x, col, row, **kw), **F64)
+
+
+@pytest.mark.parametrize("case", range(30))
+def test_spatially_separable_float32_matches_torch_within_float32_tolerance(case):
+    x, col, row, kw = spatial_case(np.random.default_rng(3000 + case), np.float32)
+    expected = torch_spatially_separable(x, col, row, **kw)
+    for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
+        y = f(x, col, row, **kw)
+        assert y.dtype == np.float32
+        np.testing.assert_allclose(y, expected, **F32)
+
+
+def test_sobel_on_each_channel_is_a_121_column_then_a_101_row(rng):
+    x = rng.standard_normal((2, 3, 8, 7))
+    col = np.tile(np.array([1., 2., 1.]).reshape(1, 1, 3, 1), (3, 1, 1, 1))
+    row = np.tile(np.array([-1., 0., 1.]).reshape(1, 1, 1, 3), (3, 1, 1, 1))
+    sobel = np.tile(SOBEL_X, (3, 1, 1, 1))
+    expected = F.conv2d(t(x), t(sobel), padding=1, groups=3).numpy()
+    np.testing.assert_array_equal(spatially_separable_kernel(col, row, groups=3), sobel)
+    for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, col, row, padding=1, groups=3), expected, **F64)
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_spatially_separable_accepts_same_and_valid_padding_like_conv2d(rng, padding):
+    x, col, row = (rng.standard_normal(s) for s in ((1, 2, 6, 5), (3, 2, 4, 1), (2, 3, 1, 3)))
+    kernel = spatially_separable_kernel(col, row)
+    expected = F.conv2d(t(x), t(kernel), padding=padding, dilation=(1, 2)).numpy()
+    for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, col, row, padding=padding, dilation=(1, 2)), expected,
+                                   **F64)
+
+
+@pytest.mark.parametrize("shapes, kw", [
+    (((1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)), {}),                          # 1x1 everything
+    (((2, 3, 1, 1), (3, 1, 3, 1), (3, 1, 1, 3)), dict(padding=1, groups=3)),  # groups = C
+    (((1, 2, 3, 2), (2, 2, 5, 1), (1, 2, 1, 4)), dict(padding=1)),            # kernel = padded x
+    (((1, 2, 9, 8), (4, 2, 2, 1), (3, 4, 1, 2)), dict(stride=(3, 5))),        # stride > kernel
+])
+def test_spatially_separable_edges_match_torch(rng, shapes, kw):
+    x, col, row = (rng.standard_normal(s) for s in shapes)
+    expected = F.conv2d(t(x), t(spatially_separable_kernel(col, row, kw.get("groups", 1))),
+                        **kw).numpy()
+    for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, col, row, **kw), expected, **F64)
+
+
+# ----------------------------------------------------------------------------- factoring
+
+
+def outer_sum(columns, rows):
+    return np.einsum("...tu,...tv->...uv", columns, rows)
+
+
+def test_sobel_is_rank_1_and_factors_into_121_and_101():
+    columns, rows = factor_kernel(SOBEL_X)
+    assert columns.shape == (1, 3) and rows.shape == (1, 3)
+    np.testing.assert_allclose(outer_sum(columns, rows), SOBEL_X, atol=1e-12)
+    np.testing.assert_allclose(columns[0] / columns[0, 1], [0.5, 1, 0.5], atol=1e-12)
+    np.testing.assert_allclose(rows[0] / rows[0, 2], [-1, 0, 1], atol=1e-12)
+    assert columns[0, 1] > 0                          # largest entry of a column is positive
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_factor_kernel_gives_the_best_rank_r_approximation(case):
+    """Eckart-Young: the error is the norm of the dropped singular values, and no rank-r
+    kernel made from other factors (here: perturbed ones) does better."""
+    rng = np.random.default_rng(4000 + case)
+    kH, kW = (int(v) for v in rng.integers(1, 7, 2))
+    kernel = rng.standard_normal((kH, kW))
+    rank = int(rng.integers(1, min(kH, kW) + 1))
+    columns, rows = factor_kernel(kernel, rank)
+    assert columns.shape == (rank, kH) and rows.shape == (rank, kW)
+    error = np.linalg.norm(kernel - outer_sum(columns, rows))
+    dropped = np.linalg.svd(kernel, compute_uv=False)[rank:]
+    np.testing.assert_allclose(error, np.linalg.norm(dropped), atol=1e-10)
+    for _ in range(3):
+        other = outer_sum(columns + 0.01 * rng.standard_normal(columns.shape), rows)
+        assert np.linalg.norm(kernel - other) >= error - 1e-12
+    if rank == min(kH, kW):
+        np.testing.assert_allclose(outer_sum(columns, rows), kernel, atol=1e-10)
+
+
+def test_factor_kernel_recovers_a_rank_1_kernel_exactly(rng):
+    kernel = np.outer(rng.standard_normal(5), rng.standard_normal(3))
+    columns, rows = factor_kernel(kernel)
+    np.testing.assert_allclose(outer_sum(columns, rows), kernel, atol=1e-12)
+
+
+def test_factor_kernel_factors_a_stack_of_kernels_one_by_one(rng):
+    kernels = rng.standard_normal((4, 2, 3, 5)).astype(np.float32)
+    columns, rows = factor_kernel(kernels, rank=2)
+    assert columns.shape == (4, 2, 2, 3) and rows.shape == (4, 2, 2, 5)
+    assert columns.dtype == rows.dtype == np.float32
+    for i in range(4):
+        for j in range(2):
+            c, r = factor_kernel(kernels[i, j], rank=2)
+            np.testing.assert_allclose(columns[i, j], c, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(rows[i, j], r, rtol=1e-5, atol=1e-6)
+
+
+def test_rank_r_factors_of_a_depthwise_kernel_run_as_a_spatially_separable_conv(rng):
+    """A rank-r kernel per channel is r column filters feeding one row sum: C_mid = r * C."""
+    C, r = 3, 2
+    x = rng.standard_normal((2, C, 7, 6))
+    depthwise = rng.standard_normal((C, 1, 3, 4))
+    columns, rows = factor_kernel(depthwise, rank=r)           # (C, 1, r, 3), (C, 1, r, 4)
+    col = columns.reshape(C * r, 1, 3, 1)
+    row = rows.reshape(C, r, 1, 4)
+    approx = outer_sum(columns, rows)                          # (C, 1, 3, 4)
+    expected = F.conv2d(t(x), t(approx), padding=1, groups=C).numpy()
+    np.testing.assert_allclose(spatially_separable_conv2d(x, col, row, padding=1, groups=C),
+                               expected, **F64)
+
+
+# ----------------------------------------------------------------------------- contracts
+
+
+@pytest.mark.parametrize("dtype, expected", [(np.float32, np.float32), (np.float64, np.float64),
+                                             (np.int64, np.float64)])
+def test_dtype_is_kept_and_integers_become_float64(rng, dtype, expected):
+    x = (rng.standard_normal((1, 2, 5, 5)) * 3).astype(dtype)
+    dw, pw = np.ones((2, 1, 3, 3), dtype), np.ones((3, 2, 1, 1), dtype)
+    col, row = np.ones((2, 2, 3, 1), dtype), np.ones((3, 2, 1, 3), dtype)
+    for y in (depthwise_separable_conv2d(x, dw, pw), depthwise_separable_conv2d_loop(x, dw, pw),
+              spatially_separable_conv2d(x, col, row),
+              spatially_separable_conv2d_loop(x, col, row),
+              spatially_separable_kernel(col, row), *factor_kernel(col[:, :, :, 0])):
+        assert y.dtype == expected
+
+
+def test_inputs_are_not_modified(rng):
+    arrays = [rng.standard_normal(s) for s in ((2, 2, 6, 5), (4, 1, 3, 3), (3, 4, 1, 1),
+                                               (2, 2, 3, 1), (3, 2, 1, 3))]
+    copies = [a.copy() for a in arrays]
+    x, dw, pw, col, row = arrays
+    for f in (depthwise_separable_conv2d, depthwise_separable_conv2d_loop):
+        f(x, dw, pw, stride=2, padding=1)[...] = 7
+    for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
+        f(x, col, row, padding=1)[...] = 7
+    spatially_separable_kernel(col, row)[...] = 7
+    for factor in factor_kernel(dw, 2):
+        factor[...] = 7
+    for a, c in zip(arrays, copies):
+        np.testing.assert_array_equal(a, c)
+
+
+X = np.zeros((2, 3, 6, 6))
+DW, PW = np.zeros((3, 1, 3, 3)), np.zeros((4, 3, 1, 1))
+COL, ROW = np.zeros((6, 3, 3, 1)), np.zeros((4, 6, 1, 3))
+
+
+@pytest.mark.parametrize("args, kw, name", [
+    ((X[0], DW, PW), {}, "^x must be 4-D"),
+    ((X, DW[0], PW), {}, "depthwise_weight"),
+    ((X, np.zeros((4, 1, 3, 3)), PW), {}, "depthwise_weight"),        # 4 filters, 3 channels
+    ((X, np.zeros((3, 3, 3, 3)), PW), {}, "depthwise_weight"),        # not depthwise
+    ((X, np.zeros((3, 1, 0, 3)), PW), {}, "depthwise_weight"),
+    ((X, DW, PW[:, :, 0, 0]), {}, "pointwise_weight"),
+    ((X, DW, np.zeros((4, 2, 1, 1))), {}, "pointwise_weight"),
+    ((X, DW, np.zeros((4, 3, 3, 3))), {}, "pointwise_weight"),
+    ((X, DW, PW), dict(stride=0), "stride"),
+    ((X, DW, PW), dict(stride=1.5), "stride"),
+    ((X, DW, PW), dict(padding=-1), "padding"),
+    ((X, DW, PW), dict(padding="full"), "padding"),
+    ((X, DW, PW), dict(dilation=0), "dilation"),
+    ((X, DW, PW), dict(padding="same", stride=2), "stride"),
+    ((X, np.zeros((3, 1, 8, 3)), PW), {}, "larger than the padded input: x"),
+    ((X.astype(object), DW, PW), {}, "^x must hold numbers"),
+])
+@pytest.mark.parametrize("f", [depthwise_separable_conv2d, depthwise_separable_conv2d_loop])
+def test_depthwise_separable_rejects_bad_input_by_name_before_any_work(monkeypatch, f, args,
+                                                                       kw, name):
+    monkeypatch.setattr(separable, "conv2d", None)                  # any work would TypeError
+    with pytest.raises(ValueError, match=name):
+        f(*args, **kw)
+
+
+@pytest.mark.parametrize("args, kw, name", [
+    ((X[0], COL, ROW), {}, "^x must be 4-D"),
+    ((X, COL[0], ROW), {}, "column_weight"),
+    ((X, np.zeros((6, 3, 3, 2)), ROW), {}, "column_weight"),          # not a column
+    ((X, np.zeros((6, 2, 3, 1)), ROW), {}, "column_weight"),          # 2 channels, x has 3
+    ((X, COL, ROW[0]), {}, "row_weight"),
+    ((X, COL, np.zeros((4, 6, 2, 3))), {}, "row_weight"),             # not a row
+    ((X, COL, np.zeros((4, 5, 1, 3))), {}, "row_weight"),             # 5 mid, column gives 6
+    ((X, COL, ROW), dict(groups=0), "groups"),
+    ((X, COL, ROW), dict(groups=2.0), "groups"),
+    ((X, COL, ROW), dict(groups=True), "groups"),
+    ((X, np.zeros((6, 1, 3, 1)), np.zeros((4, 2, 1, 3))), dict(groups=3), "row_weight"),
+    ((X, np.zeros((6, 1, 3, 1)), np.zeros((4, 3, 1, 3))), dict(groups=2),
+     "^x has 3 channels"),
+    ((X, np.zeros((3, 1, 3, 1)), np.zeros((2, 1, 1, 3))), dict(groups=3), "row_weight"),
+    ((X, COL, ROW), dict(stride=(1, 0)), "stride"),
+    ((X, COL, ROW), dict(padding=(0, -1)), "padding"),
+    ((X, COL, ROW), dict(dilation=-1), "dilation"),
+    ((X, COL, np.zeros((4, 6, 1, 9))), {}, "larger than the padded input: x"),
+])
+@pytest.mark.parametrize("f", [spatially_separable_conv2d, spatially_separable_conv2d_loop])
+def test_spatially_separable_rejects_bad_input_by_name_before_any_work(monkeypatch, f, args,
+                                                                       kw, name):
+    monkeypatch.setattr(separable, "conv2d", None)
+    with pytest.raises(ValueError, match=name):
+        f(*args, **kw)
+
+
+@pytest.mark.parametrize("kernel, rank, name", [
+    (np.zeros(3), 1, "kernel"), (np.zeros((3, 0)), 1, "kernel"), (np.zeros((3, 2)), 3, "rank"),
+    (np.zeros((3, 2)), 0, "rank"), (np.zeros((3, 2)), 1.0, "rank"),
+    (np.zeros((3, 3), complex), 1, "kernel"),
+])
+def test_factor_kernel_rejects_bad_input_by_name(kernel, rank, name):
+    with pytest.raises(ValueError, match=name):
+        factor_kernel(kernel, rank)
