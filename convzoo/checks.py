@@ -74,6 +74,18 @@ def padding_pairs(padding, kernel_size, stride, dilation):
     return [(p, p) for p in pads]
 
 
+def output_padding_tuple(output_padding, stride, dilation):
+    """output_padding of a transposed convolution as a tuple of ints >= 0, each smaller than
+    its stride or its dilation (torch's rule), per dim."""
+    values = at_least("output_padding",
+                      int_tuple("output_padding", output_padding, len(stride)), 0)
+    if any(o >= s and o >= d for o, s, d in zip(values, stride, dilation)):
+        raise ValueError(f"output_padding must be smaller than stride or dilation in each dim, "
+                         f"got output_padding={values}, stride={tuple(stride)}, "
+                         f"dilation={tuple(dilation)}")
+    return values
+
+
 def check_channels(x, weight, groups, x_name="x", weight_name="weight", per_group_axis=1):
     """x has groups * weight.shape[per_group_axis] channels."""
     if not is_int(groups) or groups < 1:

@@ -1,0 +1,157 @@
+"""conv_transpose2d as torch.nn.functional computes it, forward and backward.
+
+Chapter: transposed convolution. Where conv2d gathers a window of the input into each output
+pixel, the transposed convolution scatters each input pixel into a window of the output:
+
+    out[n, g*K_g + k, i*s - p + u*d, j*s - p + v*d] += x[n, c, i, j] * w[c, k, u, v]
+
+(g is the group of input channel c, K_g = C_out/groups; writes that land outside the output
+are dropped), plus bias[k]. The output is (H-1)s - 2p + d(kH-1) + output_padding + 1 high:
+padding crops p rows from the top and the bottom, output_padding adds rows at the bottom.
+It is the gradient of conv2d with respect to its input, for the same weight, stride, padding,
+dilation and groups.
+"""
+import numpy as np
+
+from .arithmetic import conv_transpose_output_size
+from .checks import (LAYOUTS, as_float_array, at_least, check_bias, check_groups_divide,
+                     check_ndim, int_tuple, output_padding_tuple, result_dtype)
+from .convolution import col2im, conv2d, im2col
+from .windows import pad
+
+
+def _arguments(x, weight, bias, stride, padding, output_padding, groups, dilation):
+    """Check and normalise the arguments of conv_transpose2d, before any work.
+
+    Returns x (batched), weight, bias, stride, padding, output_padding, dilation, the output
+    size (H_out, W_out), and whether x came without a batch axis.
+    """
+    x = as_float_array("x", x)
+    weight = as_float_array("weight", weight)
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    check_ndim("x", x, 4, LAYOUTS[2] + " or (C_in, H, W)")
+    check_ndim("weight", weight, 4, "(C_in, C_out/groups, kH, kW)")
+    check_groups_divide(groups, x.shape)
+    if weight.shape[0] != x.shape[1]:
+        raise ValueError(f"weight shape {weight.shape} (C_in, C_out/groups, kH, kW) expects "
+                         f"{weight.shape[0]} input channels, but x shape {x.shape} has "
+                         f"{x.shape[1]}")
+    if min(weight.shape[1:]) < 1:
+        raise ValueError(f"weight shape {weight.shape} has no output channels or an empty kernel")
+    if min(x.shape[2:]) < 1:
+        raise ValueError(f"x shape {x.shape} has an empty spatial size")
+    bias = check_bias(bias, weight.shape[1] * groups, weight.shape)
+    stride = at_least("stride", int_tuple("stride", stride, 2), 1)
+    dilation = at_least("dilation", int_tuple("dilation", dilation, 2), 1)
+    padding = at_least("padding", int_tuple("padding", padding, 2), 0)
+    output_padding = output_padding_tuple(output_padding, stride, dilation)
+    try:
+        out_size = tuple(conv_transpose_output_size(*dim) for dim in zip(
+            x.shape[2:], weight.shape[2:], stride, padding, output_padding, dilation))
+    except ValueError as error:     # only the output size can still be wrong here
+        raise ValueError(f"{error}; x {x.shape}, weight {weight.shape}") from None
+    return x, weight, bias, stride, padding, output_padding, dilation, out_size, unbatched
+
+
+def conv_transpose2d_loop(x, weight, bias=None, stride=1, padding=0, output_padding=0,
+                          groups=1, dilation=1):
+    """conv_transpose2d written as its formula: x (N, C_in, H, W), weight (C_in, C_out/groups,
+    kH, kW) -> (N, C_out, H_out, W_out).
+
+    Each input pixel x[n,c,i,j] scatters x[n,c,i,j]*w[c,k,:,:] into the output at
+    (i*s - p + u*d, j*s - p + v*d). Chapter: transposed convolution.
+    """
+    x, weight, bias, (sh, sw), (ph, pw), _, (dh, dw), (H_out, W_out), unbatched = _arguments(
+        x, weight, bias, stride, padding, output_padding, groups, dilation)
+    N, C_in, H, W = x.shape
+    _, K_g, kH, kW = weight.shape
+    C_g = C_in // groups
+    # full is the output before p is cropped from each side: out[a, b] = full[a + p, b + p].
+    full = np.zeros((N, K_g * groups, H_out + 2 * ph, W_out + 2 * pw),
+                    result_dtype(x, weight, bias))
+    for n in range(N):
+        for c in range(C_in):
+            g = c // C_g                          # the group this input channel feeds
+            for k in range(K_g):
+                for i in range(H):
+                    for j in range(W):
+                        # rows i*s + u*d and columns j*s + v*d of full, for every tap (u, v)
+                        rows = slice(i * sh, i * sh + dh * (kH - 1) + 1, dh)
+                        cols = slice(j * sw, j * sw + dw * (kW - 1) + 1, dw)
+                        full[n, g * K_g + k, rows, cols] += x[n, c, i, j] * weight[c, k]
+    out = full[:, :, ph: ph + H_out, pw: pw + W_out].copy()
+    if bias is not None:
+        out += bias[:, None, None]
+    return out[0] if unbatched else out
+
+
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """As torch.nn.functional.conv_transpose2d: x (N, C_in, H, W), weight (C_in, C_out/groups,
+    kH, kW) -> (N, C_out, H_out, W_out), H_out = (H-1)s - 2p + d(kH-1) + output_padding + 1.
+
+    Replaces the loops over n, c, k, i, j of the loop version with one matrix multiply per
+    group (every input pixel times every weight, as columns), then col2im adds the columns
+    into the uncropped output one kernel tap at a time, and the padding is cropped.
+    """
+    x, weight, bias, stride, (ph, pw), _, dilation, (H_out, W_out), unbatched = _arguments(
+        x, weight, bias, stride, padding, output_padding, groups, dilation)
+    dtype = result_dtype(x, weight, bias)
+    N, C_in, H, W = x.shape
+    _, K_g, kH, kW = weight.shape
+    C_g = C_in // groups
+    xs = np.swapaxes(x.astype(dtype, copy=False), 0, 1).reshape(groups, C_g, N * H * W)
+    w = weight.astype(dtype, copy=False).reshape(groups, C_g, K_g * kH * kW)
+    # (G, K_g*kH*kW, N*H*W); with one channel per group it is an outer product, which
+    # broadcasting does ~10x faster than numpy's matmul over an inner axis of length 1.
+    cols = np.swapaxes(w, 1, 2) * xs if C_g == 1 else np.swapaxes(w, 1, 2) @ xs
+    cols = cols.reshape((groups * K_g, kH, kW, N, H, W))  # the layout col2im reads
+    full = col2im(cols, (N, groups * K_g, H_out + 2 * ph, W_out + 2 * pw), (kH, kW),
+                  stride, dilation, (H, W))
+    out = np.ascontiguousarray(full[:, :, ph: ph + H_out, pw: pw + W_out])
+    if bias is not None:
+        out += bias.astype(dtype, copy=False)[:, None, None]
+    return out[0] if unbatched else out
+
+
+def conv_transpose2d_backward(grad_out, x, weight, stride=1, padding=0, output_padding=0,
+                              groups=1, dilation=1):
+    """Gradients of conv_transpose2d: grad_out (N, C_out, H_out, W_out) -> (grad_x,
+    grad_weight, grad_bias), shaped like x, weight and (C_out,).
+
+    grad_x = conv2d(grad_out, weight) with the same stride, padding, dilation and groups,
+    cropped to x's size; grad_weight = x @ im2col(padded grad_out)^T per group, conv2d's
+    weight gradient with the roles of input and grad_out swapped. Chapter: transposed
+    convolution.
+    """
+    x, weight, _, stride, (ph, pw), _, dilation, out_size, unbatched = _arguments(
+        x, weight, None, stride, padding, output_padding, groups, dilation)
+    grad_out = as_float_array("grad_out", grad_out)
+    N, C_in, H, W = x.shape
+    _, K_g, kH, kW = weight.shape
+    expected = (N, K_g * groups) + out_size
+    if grad_out.shape != (expected[1:] if unbatched else expected):
+        raise ValueError(f"grad_out must have the output shape "
+                         f"{expected[1:] if unbatched else expected} of conv_transpose2d("
+                         f"x {x.shape[1:] if unbatched else x.shape}, weight {weight.shape}), "
+                         f"got {grad_out.shape}")
+    if unbatched:
+        grad_out = grad_out[None]
+    dtype = result_dtype(x, weight, grad_out)
+    grad_out = grad_out.astype(dtype, copy=False)
+    weight = weight.astype(dtype, copy=False)
+    # When output_padding >= stride (allowed if it is < dilation) conv2d gives extra rows.
+    grad_x = conv2d(grad_out, weight, None, stride, (ph, pw), dilation, groups)[:, :, :H, :W]
+    # The rows and columns of the padded grad_out that x's pixels wrote to, as windows.
+    (sh, sw), (dh, dw) = stride, dilation
+    g_full = pad(grad_out, [(ph, ph), (pw, pw)])[
+        :, :, :(H - 1) * sh + dh * (kH - 1) + 1, :(W - 1) * sw + dw * (kW - 1) + 1]
+    cols, _ = im2col(g_full, (kH, kW), stride, dilation, groups)   # (G, K_g*kH*kW, N*H*W)
+    xs = np.swapaxes(x.astype(dtype, copy=False), 0, 1).reshape(groups, C_in // groups, -1)
+    grad_weight = (xs @ np.swapaxes(cols, 1, 2)).reshape(weight.shape)
+    grad_bias = grad_out.sum(axis=(0, 2, 3))
+    if unbatched:
+        grad_x = grad_x[0]
+    return np.ascontiguousarray(grad_x), grad_weight, grad_bias
