@@ -7,6 +7,7 @@ Labels are ASCII; the Chinese names of the terms live in the prose.
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from .checks import as_float_array, check_ndim, int_tuple
 from .convolution import conv2d
@@ -125,7 +126,10 @@ def error_maps_figure(maps, title=None):
     fig = Figure(figsize=(3.6 * len(arrays), 3.4))
     axes = np.atleast_1d(fig.subplots(1, len(arrays)))
     for ax, (label, a) in zip(axes, arrays.items()):
-        image = ax.imshow(a, cmap="magma", interpolation="nearest")
+        top = float(a.max()) if a.max() > 0 else 1.0       # an all-zero map shows black
+        image = ax.imshow(a, cmap="magma", interpolation="nearest", vmin=0.0, vmax=top)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{label}\nmax {a.max():.2g}", fontsize=10)
         ax.set_xlabel("j")
         ax.set_ylabel("i")
@@ -157,7 +161,7 @@ def timing_figure(seconds, title="measured time per call"):
     ax.set_xscale("log")
     ax.invert_yaxis()
     ax.bar_label(bars, [_duration(v) for v in values], padding=3, fontsize=9)
-    ax.set_xlim(values.min() / 3, values.max() * 8)
+    ax.set_xlim(values.min() / 3, values.max() * 4)
     ax.set_xlabel("seconds (log scale)")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()

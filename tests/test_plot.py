@@ -81,6 +81,12 @@ def test_error_maps_figure_has_an_image_and_colour_bar_per_map(rng):
     assert [a.images[0].get_array().shape for a in images] == [(6, 6), (3, 4)]
     assert [a.get_title().split("\n")[0] for a in images] == ["border", "stride"]
     assert f"max {maps['stride'].max():.2g}" in images[1].get_title()
+    assert images[0].images[0].get_clim() == (0.0, maps["border"].max())
+
+
+def test_error_map_of_zeros_is_drawn_as_no_error():
+    fig = plot.error_maps_figure({"exact": np.zeros((4, 4))})
+    assert fig.axes[0].images[0].get_clim() == (0.0, 1.0)
 
 
 def test_timing_figure_has_one_bar_per_measurement_on_a_log_axis():
