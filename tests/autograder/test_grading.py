@@ -1,0 +1,295 @@
+"""End to end: one grading run over honest, wrong, attacking and broken submissions.
+
+Each submission is the student release of assignment 1 with the solution cells filled in
+from tests/autograder/submissions/<name>/<grade_id>.py (the instructor's solution where
+there is no file) and, if there is an early.py, one cell of the student's own right after
+the setup cell. A few are built here instead (invalid files, deleted or edited tests).
+All are graded by one `python -m autograder grade` run with two jobs and a 20 s timeout,
+shared by every test below, in a copy of the course that is a git repository of its own
+(so that "grading changes nothing in the course" can be checked strictly, ignored files
+included, while other work goes on in this checkout).
+"""
+import copy
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+SOURCE = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
+RELEASE = ROOT / "notebooks" / "assignment1" / "assignment1.ipynb"
+TIMEOUT = 20
+
+TESTS = {"corr2d_matches_torch": 10, "conv2d_single_channel": 5, "conv2d_channels_bias": 10,
+         "conv2d_stride_padding": 10, "conv_matrix_reproduces_corr2d": 10,
+         "conv_matrix_transpose_is_conv_transpose": 5}
+FULL = sum(TESTS.values())
+CORR2D = {"corr2d_matches_torch"}
+CONV2D = {"conv2d_single_channel", "conv2d_channels_bias", "conv2d_stride_padding"}
+MATRIX = {"conv_matrix_reproduces_corr2d", "conv_matrix_transpose_is_conv_transpose"}
+ALL = set(TESTS)
+
+# name: (tests that must fail, status must start with, status must contain)
+EXPECTED = {
+    # honest work
+    "source": (set(), "graded", []),
+    "release": (ALL, "graded", []),
+    "loops": (set(), "graded", []),
+    "vectorised": (set(), "graded", []),
+    "noisy": (set(), "graded", []),
+    "memory_hog": (set(), "graded", []),
+    # wrong answers
+    "flipped_kernel": (CORR2D, "graded", []),
+    "off_by_one_padding": ({"conv2d_stride_padding"}, "graded", []),
+    "stride_wrong": ({"conv2d_stride_padding"}, "graded", []),
+    "missing_bias": ({"conv2d_channels_bias", "conv2d_stride_padding"}, "graded", []),
+    "visible_only": (CORR2D, "graded", []),       # passes the visible part, not the hidden
+    # forbidden libraries: 0 on the parts that use them
+    "uses_torch": (CONV2D, "graded", ["imports torch"]),
+    "uses_scipy": (CORR2D | MATRIX, "graded", ["imports scipy"]),
+    "captured_torch": (CONV2D, "graded", ["imports torch"]),
+    "real_torch": (CONV2D, "graded", ["sys.meta_path", "import torch past the poison hook"]),
+    "loads_libtorch": (ALL, "graded", ["ctypes", "loaded torch"]),
+    # attacks on the tests; only corr2d is honestly done (10 points)
+    "input_transformer": (CONV2D | MATRIX, "graded", ["input transformer"]),
+    "patched_allclose": (CONV2D | MATRIX, "graded", ["patches numpy"]),
+    "deleted_tests": (CONV2D | MATRIX, "graded", []),
+    "edited_tests": (CONV2D | MATRIX, "graded", []),
+    "reads_source": (CORR2D, "graded", ["sandbox blocked: open"]),
+    "forges_replies": (ALL, "protocol error", []),
+    # broken submissions
+    "crash": (ALL, "kernel died (exit code 1)", []),
+    "segfault": (ALL, "kernel died (SIGSEGV)", []),
+    "sleeps": (ALL, f"timeout after {TIMEOUT} s", []),
+    "invalid_json": (ALL, "invalid notebook", []),
+    "not_a_notebook": (ALL, "invalid notebook", []),
+    "missing_notebook": (ALL, "missing notebook", []),
+    "missing_assignment": (ALL, "missing assignment", []),
+}
+
+
+def _source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def instructor_solutions():
+    """{grade_id: source} of the source's solution cells, without the nbgrader markers."""
+    nb = json.loads(SOURCE.read_text())
+    return {_grade_id(c): "".join(line for line in _source(c).splitlines(True)
+                                  if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
+            for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")}
+
+
+def assemble(name, source_notebook=SOURCE):
+    """The release notebook, filled in as submissions/<name>/ says."""
+    nb = json.loads(RELEASE.read_text())
+    folder = SUBMISSIONS / name
+    solutions = instructor_solutions()
+    for cell in nb["cells"]:
+        grade_id = _grade_id(cell)
+        if grade_id in solutions:
+            snippet = folder / f"{grade_id}.py"
+            cell["source"] = (snippet.read_text().replace("{SOURCE_NOTEBOOK}", str(source_notebook))
+                              if snippet.exists() else solutions[grade_id])
+    early = folder / "early.py"
+    if early.exists():
+        at = [_grade_id(c) for c in nb["cells"]].index("setup") + 1
+        nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "mine",
+                                "metadata": {}, "outputs": [], "source": early.read_text()})
+    return nb
+
+
+def is_test(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade") is True
+
+
+def build_submissions(submitted, course):
+    def put(student, content, name="assignment1.ipynb"):
+        folder = submitted / student / "assignment1"
+        folder.mkdir(parents=True)
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content if isinstance(content, str) else json.dumps(content))
+
+    for folder in sorted(SUBMISSIONS.iterdir()):
+        if folder.is_dir() and folder.name != "partial":
+            put(folder.name, assemble(folder.name, course / SOURCE.relative_to(ROOT)))
+    put("source", SOURCE.read_text())
+    put("release", RELEASE.read_text())
+    partial = assemble("partial")
+    put("deleted_tests", dict(partial, cells=[c for c in partial["cells"] if not is_test(c)]))
+    edited = copy.deepcopy(partial)
+    for cell in edited["cells"]:
+        if is_test(cell):
+            cell["source"] = "pass  # tests? what tests?"
+            cell["metadata"]["nbgrader"]["points"] = 1000
+    put("edited_tests", edited)
+    put("invalid_json", b'{"cells": [ this is not JSON')
+    put("not_a_notebook", json.dumps({"hello": "world", "cells": "none"}))
+    put("missing_notebook", assemble("partial"), name="assignment1 (1).ipynb")
+    (submitted / "missing_assignment" / "assignment9").mkdir(parents=True)
+
+
+def git(*args, cwd):
+    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org",
+                           *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def course_copy(tmp):
+    """The parts of the course the grader reads, as a git repository of its own, so that
+    'grading changes nothing' is checked without other work going on in this checkout."""
+    course = tmp / "course"
+    for name in ("autograder", "solutions", "notebooks"):
+        shutil.copytree(ROOT / name, course / name,
+                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    for name in ("nbgrader_config.py", ".gitignore"):
+        shutil.copy2(ROOT / name, course / name)
+    git("init", "-q", cwd=course)
+    git("add", "-A", cwd=course)
+    git("commit", "-q", "-m", "course", cwd=course)
+    return course
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("grading")
+    submitted, out = tmp / "submitted", tmp / "out"
+    course = course_copy(tmp)
+    build_submissions(submitted, course)
+    before = git("status", "--porcelain", "--ignored", cwd=course)
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
+         "--jobs", "2", "--timeout", str(TIMEOUT)],
+        cwd=course, capture_output=True, text=True, timeout=900,
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    seconds = time.monotonic() - start
+    after = git("status", "--porcelain", "--ignored", cwd=course)
+    with open(out / "grades.csv", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        header = reader.fieldnames
+    return SimpleNamespace(proc=proc, out=out, rows={r["student_id"]: r for r in rows},
+                           order=[(r["student_id"], r["assignment"]) for r in rows],
+                           header=header, before=before, after=after, seconds=seconds)
+
+
+def feedback_results(out, student):
+    """{grade_id: (earned, possible, passed)} as the student's feedback page shows them."""
+    page = (out / "feedback" / student / "assignment1" / "assignment1.html").read_text()
+    rows = re.findall(r"<tr><td><code>(\w+)</code></td><td>([\d.]+) / ([\d.]+)</td>"
+                      r"<td class=\"\w+\">(passed|failed)</td>", page)
+    return {g: (float(e), float(p), r == "passed") for g, e, p, r in rows}
+
+
+def test_the_run_exits_0_and_reports_progress_and_time(graded):
+    assert graded.proc.returncode == 0, graded.proc.stderr
+    assert "submissions" in graded.proc.stderr and "[####" in graded.proc.stderr
+    assert "s per submission" in graded.proc.stderr
+    print(graded.proc.stderr.splitlines()[-2], f"(whole run {graded.seconds:.0f} s)")
+
+
+def test_grades_csv_has_the_columns_and_one_sorted_row_per_student(graded):
+    assert graded.header == ["student_id", "assignment", "score", "max_score", "status"]
+    assert sorted(graded.rows) == sorted(EXPECTED)
+    assert graded.order == sorted(graded.order)
+    assert all(r["assignment"] == "assignment1" and r["max_score"] == str(FULL)
+               for r in graded.rows.values())
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_score_and_status(graded, student):
+    failing, status_start, status_has = EXPECTED[student]
+    row = graded.rows[student]
+    assert float(row["score"]) == FULL - sum(TESTS[t] for t in failing), row
+    assert row["status"].startswith(status_start), row
+    for word in status_has:
+        assert word in row["status"], row
+
+
+@pytest.mark.parametrize("student", sorted(s for s, e in EXPECTED.items() if e[1] == "graded"))
+def test_feedback_shows_each_test_with_points_and_outcome(graded, student):
+    results = feedback_results(graded.out, student)
+    failing = EXPECTED[student][0]
+    assert set(results) == set(TESTS)
+    for grade_id, (earned, possible, passed) in results.items():
+        assert possible == TESTS[grade_id]
+        assert passed == (grade_id not in failing) and earned == (possible if passed else 0)
+
+
+def test_forbidden_library_use_is_named_in_the_feedback(graded):
+    page = (graded.out / "feedback" / "uses_torch" / "assignment1" / "assignment1.html").read_text()
+    assert "ForbiddenLibraryError (raised by your conv2d)" in page
+    assert "torch may not be used in graded code" in page
+
+
+def test_feedback_never_shows_hidden_tests_or_tracebacks(graded):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(graded.out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+    for page in (graded.out / "feedback").rglob("*.html"):
+        text = html.unescape(page.read_text())
+        assert "Traceback" not in text and "BEGIN HIDDEN" not in text
+        assert "grader_rng" not in text and "GRADING_SEED" not in text
+
+
+def test_every_student_and_notebook_gets_a_feedback_page(graded):
+    pages = {p.relative_to(graded.out / "feedback").parts[0]
+             for p in (graded.out / "feedback").rglob("assignment1.html")}
+    assert pages == set(EXPECTED)
+
+
+def test_grading_leaves_the_course_unchanged_ignored_files_included(graded):
+    assert graded.before == "" and graded.after == graded.before
+
+
+def test_leaks_finds_a_hidden_line_in_highlighted_html(tmp_path):
+    hidden = next(line.strip() for line in _source(next(
+        c for c in json.loads(SOURCE.read_text())["cells"]
+        if _grade_id(c) == "conv2d_stride_padding")).splitlines() if "stride_cases.append" in line)
+    highlighted = "".join(f'<span class="n">{html.escape(tok)}</span> ' for tok in hidden.split())
+    (tmp_path / "page.html").write_text(f"<html><body><pre>{highlighted}</pre></body></html>")
+    proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1 and "stride_cases.append" in proc.stdout
+
+
+def test_leaks_finds_a_pasted_solution_but_not_one_generic_line(tmp_path):
+    solution = instructor_solutions()["conv_matrix_code"]
+    (tmp_path / "generic.py").write_text("if bias is not None:\n    y = y + bias\n")
+    ok = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(tmp_path)],
+                        cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout
+    (tmp_path / "answers.md").write_text(solution)
+    leak = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert leak.returncode == 1 and "conv_matrix_code" in leak.stdout
+
+
+def test_the_release_holds_no_hidden_test_and_no_solution():
+    proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", "notebooks"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_magics_warnings_and_stderr_output_are_no_errors(graded):
+    page = (graded.out / "feedback" / "noisy" / "assignment1" / "assignment1.html").read_text()
+    assert "Cells that raised an error" not in page
+    log = (graded.out / "logs" / "noisy" / "assignment1" / "assignment1.log").read_text()
+    assert "RuntimeWarning" in log and "conv2d called" in log      # it did warn and print
