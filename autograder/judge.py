@@ -134,6 +134,8 @@ class Sandbox:
                 continue
             try:
                 data = data[os.write(self.req_w, data):]
+            except BlockingIOError:
+                continue
             except BrokenPipeError:
                 raise self._died() from None
 

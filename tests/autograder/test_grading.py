@@ -2,8 +2,8 @@
 
 Each submission is the student release of assignment 1 with the solution cells filled in
 from tests/autograder/submissions/<name>/<grade_id>.py (the instructor's solution where
-there is no file) and, if there is an early.py, one cell of the student's own right after
-the setup cell. A few are built here instead (invalid files, deleted or edited tests).
+there is no file) and, if there is an early.py (early.ipy with magics), one cell of the
+student's own right after the setup cell. A few are built here instead (invalid files, deleted or edited tests).
 All are graded by one `python -m autograder grade` run with two jobs and a 20 s timeout,
 shared by every test below, in a copy of the course that is a git repository of its own
 (so that "grading changes nothing in the course" can be checked strictly, ignored files
@@ -105,8 +105,8 @@ def assemble(name, source_notebook=SOURCE):
             snippet = folder / f"{grade_id}.py"
             cell["source"] = (snippet.read_text().replace("{SOURCE_NOTEBOOK}", str(source_notebook))
                               if snippet.exists() else solutions[grade_id])
-    early = folder / "early.py"
-    if early.exists():
+    early = next((p for p in (folder / "early.py", folder / "early.ipy") if p.exists()), None)
+    if early is not None:                       # .ipy: IPython syntax (magics)
         at = [_grade_id(c) for c in nb["cells"]].index("setup") + 1
         nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "mine",
                                 "metadata": {}, "outputs": [], "source": early.read_text()})
