@@ -1,9 +1,24 @@
 """Convolution Zoo: every convolution variant of deep learning, built in NumPy.
 
-Names and argument order follow torch.nn.functional and torchvision.ops.
+Names and argument order follow torch.nn.functional and torchvision.ops, so that
+``convzoo.conv2d`` and ``torch.nn.functional.conv2d`` can be swapped. Each operator has a
+loop version (``*_loop``) that reads like its formula and the vectorised one used here.
+Figures live in ``convzoo.plot`` (needs matplotlib), not imported here.
 """
+from .arithmetic import (conv_output_size, conv_transpose_output_size, jump_and_start,
+                         receptive_field)
 from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_loop, conv3d,
                           conv3d_loop)
 from .correlation import convolve2d, correlate2d
-from .arithmetic import (conv_output_size, conv_transpose_output_size, jump_and_start,
-                         receptive_field)
+from .cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_cost,
+                   spatially_separable_conv2d_cost)
+from .deformable import bilinear, deform_conv2d, deform_conv2d_backward, deform_conv2d_loop
+from .excitation import squeeze_excitation, squeeze_excitation_loop
+from .matrix import conv2d_matrix, conv_matrix, shift_matrix
+from .separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,
+                        factor_kernel, spatially_separable_conv2d,
+                        spatially_separable_conv2d_loop, spatially_separable_kernel)
+from .shuffle import channel_shuffle, channel_shuffle_loop, channel_unshuffle, channel_unshuffle_loop
+from .transposed import conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_loop
+from .unshared import (locally_connected2d, locally_connected2d_parameters, tiled_conv2d,
+                       tiled_conv2d_parameters, tiled_weight)
