@@ -38,7 +38,9 @@ def _arguments(x, fc1_weight, fc1_bias, fc2_weight, fc2_bias):
             b = as_float_array(name, b)
             check_shape(name, b, (n,), f"to match fc1_weight {w1.shape} and x {x.shape}")
         biases.append(b)
-    return x, w1, biases[0], w2, biases[1]
+    dtype = result_dtype(x, w1, w2, *biases)
+    return tuple(None if a is None else a.astype(dtype, copy=False)
+                 for a in (x, w1, biases[0], w2, biases[1]))
 
 
 def _sigmoid(a):
@@ -55,13 +57,12 @@ def squeeze_excitation_loop(x, fc1_weight, fc1_bias, fc2_weight, fc2_bias):
     x, w1, b1, w2, b2 = _arguments(x, fc1_weight, fc1_bias, fc2_weight, fc2_bias)
     N, C, H, W = x.shape
     S = w1.shape[0]
-    dtype = result_dtype(x, w1, b1, w2, b2)
-    out = np.zeros(x.shape, dtype)
+    out = np.zeros(x.shape, x.dtype)
     for n in range(N):
-        z = np.zeros(C, dtype)
+        z = np.zeros(C, x.dtype)
         for c in range(C):                                   # squeeze
             z[c] = np.sum(x[n, c]) / (H * W)
-        h = np.zeros(S, dtype)
+        h = np.zeros(S, x.dtype)
         for r in range(S):
             h[r] = max(0.0, (b1[r] if b1 is not None else 0) + np.sum(w1[r] * z))
         for c in range(C):                                   # excitation, then scale
@@ -80,14 +81,12 @@ def squeeze_excitation(x, fc1_weight, fc1_bias, fc2_weight, fc2_bias):
     Chapter: squeeze-and-excitation.
     """
     x, w1, b1, w2, b2 = _arguments(x, fc1_weight, fc1_bias, fc2_weight, fc2_bias)
-    dtype = result_dtype(x, w1, b1, w2, b2)
-    x, w1, w2 = (a.astype(dtype, copy=False) for a in (x, w1, w2))
     z = x.mean(axis=(2, 3))                                  # (N, C)
     h = z @ w1.T
     if b1 is not None:
-        h += b1.astype(dtype, copy=False)
+        h += b1
     h = np.maximum(h, 0)                                     # (N, S)
     a = h @ w2.T
     if b2 is not None:
-        a += b2.astype(dtype, copy=False)
+        a += b2
     return x * _sigmoid(a)[:, :, None, None]

@@ -3,10 +3,10 @@
 Chapter: separable convolutions. A depthwise-separable layer filters each channel on its
 own (a depthwise conv, groups = C) and then mixes channels with a 1x1 (pointwise) conv:
 
-    mid[n, c*m + j, i, l] = sum_u sum_v x[n, c, i*s + u*d, l*s + v*d] * dw[c*m + j, 0, u, v]
-    out[n, k, i, l]       = sum_q pw[k, q, 0, 0] * mid[n, q, i, l]
+    mid[n, q, i, j] = sum_u sum_v x[n, q // m, i*s + u*d, j*s + v*d] * depthwise[q, 0, u, v]
+    out[n, k, i, j] = sum_q pointwise[k, q, 0, 0] * mid[n, q, i, j]
 
-(m is the depth multiplier, usually 1). A spatially separable layer replaces a kH x kW
+(m is the depth multiplier, usually 1: filter q reads input channel q // m). A spatially separable layer replaces a kH x kW
 kernel by a kH x 1 column pass and a 1 x kW row pass; it equals one conv2d whose kernel is
 
     W[k, c, u, v] = sum_q row[k, q, 0, v] * col[q, c, u, 0]      (within each group),
@@ -24,6 +24,12 @@ from .windows import output_shape, pad
 
 
 # ----------------------------------------------------------------------------- checks
+
+
+def _common_dtype(*arrays):
+    """All arrays in result_dtype: one float64 argument makes the whole computation float64."""
+    dtype = result_dtype(*arrays)
+    return tuple(a.astype(dtype, copy=False) for a in arrays)
 
 
 def _spatial(stride, padding, dilation, kernel_size):
@@ -52,6 +58,7 @@ def _depthwise_separable_arguments(x, depthwise_weight, pointwise_weight, stride
                          f"follow depthwise_weight {dw.shape}, got {pw.shape}")
     stride, pads, dilation = _spatial(stride, padding, dilation, dw.shape[2:])
     check_fits(x.shape, pads, dw.shape[2:], dilation)
+    x, dw, pw = _common_dtype(x, dw, pw)
     return x, dw, pw, stride, pads, dilation
 
 
@@ -76,7 +83,7 @@ def _spatially_separable_weights(column_weight, row_weight, groups):
         raise ValueError(f"row_weight shape {row.shape} expects {row.shape[1] * groups} "
                          f"channels (groups={groups}) from column_weight, which has shape "
                          f"{col.shape} and gives {col.shape[0]}")
-    return col, row
+    return _common_dtype(col, row)
 
 
 def _spatially_separable_arguments(x, column_weight, row_weight, stride, padding, dilation,
@@ -88,6 +95,7 @@ def _spatially_separable_arguments(x, column_weight, row_weight, stride, padding
     kernel_size = (col.shape[2], row.shape[3])
     stride, pads, dilation = _spatial(stride, padding, dilation, kernel_size)
     check_fits(x.shape, pads, kernel_size, dilation)
+    x, col, row = _common_dtype(x, col, row)
     return x, col, row, stride, pads, dilation
 
 
@@ -101,16 +109,15 @@ def depthwise_separable_conv2d_loop(x, depthwise_weight, pointwise_weight, strid
     x (N, C, H, W), depthwise_weight (C*m, 1, kH, kW), pointwise_weight (K, C*m, 1, 1)
     -> (N, K, H_out, W_out). Chapter: separable convolutions.
     """
-    x, dw, pw, (sh, sw), pads, (dh, dwl) = _depthwise_separable_arguments(
+    x, depthwise, pointwise, (sh, sw), pads, (dh, dw) = _depthwise_separable_arguments(
         x, depthwise_weight, pointwise_weight, stride, padding, dilation)
     xp = pad(x, pads)
     N, C = x.shape[:2]
-    M, _, kH, kW = dw.shape
+    M, _, kH, kW = depthwise.shape
     m = M // C                                   # depth multiplier
-    K = pw.shape[0]
-    H_out, W_out = output_shape(xp.shape[2:], (kH, kW), (sh, sw), (dh, dwl))
-    dtype = result_dtype(x, dw, pw)
-    mid = np.zeros((N, M, H_out, W_out), dtype)
+    K = pointwise.shape[0]
+    H_out, W_out = output_shape(xp.shape[2:], (kH, kW), (sh, sw), (dh, dw))
+    mid = np.zeros((N, M, H_out, W_out), x.dtype)
     for n in range(N):                           # depthwise: each channel alone
         for q in range(M):
             c = q // m                           # the one input channel filter q reads
@@ -118,14 +125,14 @@ def depthwise_separable_conv2d_loop(x, depthwise_weight, pointwise_weight, strid
                 for j in range(W_out):
                     window = xp[n, c,
                                 i * sh: i * sh + dh * (kH - 1) + 1: dh,
-                                j * sw: j * sw + dwl * (kW - 1) + 1: dwl]
-                    mid[n, q, i, j] = np.sum(window * dw[q, 0])
-    out = np.zeros((N, K, H_out, W_out), dtype)
+                                j * sw: j * sw + dw * (kW - 1) + 1: dw]
+                    mid[n, q, i, j] = np.sum(window * depthwise[q, 0])
+    out = np.zeros((N, K, H_out, W_out), x.dtype)
     for n in range(N):                           # pointwise: mix channels, pixel by pixel
         for k in range(K):
             for i in range(H_out):
                 for j in range(W_out):
-                    out[n, k, i, j] = np.sum(pw[k, :, 0, 0] * mid[n, :, i, j])
+                    out[n, k, i, j] = np.sum(pointwise[k, :, 0, 0] * mid[n, :, i, j])
     return out
 
 
@@ -140,8 +147,6 @@ def depthwise_separable_conv2d(x, depthwise_weight, pointwise_weight, stride=1, 
     """
     x, dw, pw, _, _, _ = _depthwise_separable_arguments(
         x, depthwise_weight, pointwise_weight, stride, padding, dilation)
-    dtype = result_dtype(x, dw, pw)
-    x, dw, pw = (a.astype(dtype, copy=False) for a in (x, dw, pw))
     mid = conv2d(x, dw, stride=stride, padding=padding, dilation=dilation, groups=x.shape[1])
     return conv2d(mid, pw)
 
@@ -162,7 +167,7 @@ def spatially_separable_kernel(column_weight, row_weight, groups=1):
     col = col.reshape(groups, M_g, C_g, kH)
     row = row.reshape(groups, K // groups, M_g, kW)
     kernel = np.einsum("gkqv,gqcu->gkcuv", row, col)
-    return kernel.reshape(K, C_g, kH, kW).astype(result_dtype(col, row), copy=False)
+    return kernel.reshape(K, C_g, kH, kW)
 
 
 def spatially_separable_conv2d_loop(x, column_weight, row_weight, stride=1, padding=0,
@@ -172,20 +177,19 @@ def spatially_separable_conv2d_loop(x, column_weight, row_weight, stride=1, padd
     mid[n, q, i, l] = sum_c sum_u xp[n, c, i*s + u*d, l] * col[q, c, u, 0]   (c in q's group)
     out[n, k, i, j] = sum_q sum_v mid[n, q, i, j*s + v*d] * row[k, q, 0, v]  (q in k's group)
 
-    x (N, C_in, H, W), column_weight (C_mid, C_in/groups, kH, 1),
+    (xp is x zero-padded.) x (N, C_in, H, W), column_weight (C_mid, C_in/groups, kH, 1),
     row_weight (C_out, C_mid/groups, 1, kW) -> (N, C_out, H_out, W_out).
     Chapter: separable convolutions.
     """
-    x, col, row, (sh, sw), pads, (dh, dwl) = _spatially_separable_arguments(
+    x, col, row, (sh, sw), pads, (dh, dw) = _spatially_separable_arguments(
         x, column_weight, row_weight, stride, padding, dilation, groups)
     xp = pad(x, pads)
     N = x.shape[0]
     M, C_g, kH, _ = col.shape
     K, M_g, _, kW = row.shape
-    H_out, W_out = output_shape(xp.shape[2:], (kH, kW), (sh, sw), (dh, dwl))
+    H_out, W_out = output_shape(xp.shape[2:], (kH, kW), (sh, sw), (dh, dw))
     W_p = xp.shape[3]
-    dtype = result_dtype(x, col, row)
-    mid = np.zeros((N, M, H_out, W_p), dtype)
+    mid = np.zeros((N, M, H_out, W_p), x.dtype)
     for n in range(N):                           # column pass: kH x 1, stride down only
         for q in range(M):
             g = q // (M // groups)
@@ -194,14 +198,14 @@ def spatially_separable_conv2d_loop(x, column_weight, row_weight, stride=1, padd
                 for l in range(W_p):
                     column = xp[n, channels, i * sh: i * sh + dh * (kH - 1) + 1: dh, l]
                     mid[n, q, i, l] = np.sum(column * col[q, :, :, 0])
-    out = np.zeros((N, K, H_out, W_out), dtype)
+    out = np.zeros((N, K, H_out, W_out), x.dtype)
     for n in range(N):                           # row pass: 1 x kW, stride across only
         for k in range(K):
             g = k // (K // groups)
             channels = slice(g * M_g, (g + 1) * M_g)
             for i in range(H_out):
                 for j in range(W_out):
-                    row_window = mid[n, channels, i, j * sw: j * sw + dwl * (kW - 1) + 1: dwl]
+                    row_window = mid[n, channels, i, j * sw: j * sw + dw * (kW - 1) + 1: dw]
                     out[n, k, i, j] = np.sum(row_window * row[k, :, 0, :])
     return out
 
@@ -216,17 +220,15 @@ def spatially_separable_conv2d(x, column_weight, row_weight, stride=1, padding=0
     column (C, 1, 3, 1) = [1, 2, 1], row (C, 1, 1, 3) = [-1, 0, 1]. Replaces the loop
     version's two loop nests with two conv2d calls. Chapter: separable convolutions.
     """
-    x, col, row, (sh, sw), pads, (dh, dwl) = _spatially_separable_arguments(
+    x, col, row, (sh, sw), pads, (dh, dw) = _spatially_separable_arguments(
         x, column_weight, row_weight, stride, padding, dilation, groups)
-    dtype = result_dtype(x, col, row)
-    x, col, row = (a.astype(dtype, copy=False) for a in (x, col, row))
     if isinstance(padding, str):                 # "same" / "valid" split by the kernel shape
         pad_col = pad_row = padding
     else:
-        (ph, _), (_, pwl) = pads
-        pad_col, pad_row = (ph, 0), (0, pwl)
+        (ph, _), (_, pw) = pads
+        pad_col, pad_row = (ph, 0), (0, pw)
     mid = conv2d(x, col, stride=(sh, 1), padding=pad_col, dilation=(dh, 1), groups=groups)
-    return conv2d(mid, row, stride=(1, sw), padding=pad_row, dilation=(1, dwl), groups=groups)
+    return conv2d(mid, row, stride=(1, sw), padding=pad_row, dilation=(1, dw), groups=groups)
 
 
 def factor_kernel(kernel, rank=1):

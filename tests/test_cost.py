@@ -94,7 +94,7 @@ def test_output_size_is_conv_output_size_per_dim():
     (conv2d_cost, (0, 4, 3, 8), "in_channels"), (conv2d_cost, (4, 4.0, 3, 8), "out_channels"),
     (conv2d_cost, (4, 6, 3, 8, 1, 0, 1, 4), "groups"), (conv2d_cost, (4, 4, 0, 8), "kernel_size"),
     (conv2d_cost, (4, 4, 3, (8, 0)), "input_size"), (conv2d_cost, (4, 4, 3, 8, 0), "stride"),
-    (conv2d_cost, (4, 4, 3, 8, 1, -1), "padding"), (conv2d_cost, (4, 4, 3, 8, 1, "full"), "padding"),
+    (conv2d_cost, (4, 4, 3, 8, 1, -1), "padding"), (conv2d_cost, (4, 4, 3, 8, 1, "full"), "^padding must be an int, a pair"),
     (conv2d_cost, (4, 4, 3, 8, 1, 0, 0), "dilation"), (conv2d_cost, (4, 4, 9, 8), "kernel"),
     (depthwise_separable_conv2d_cost, (4, 4, 3, 8, 1, 0, 1, 0), "depth_multiplier"),
     (spatially_separable_conv2d_cost, (4, 3, 4, 3, 8, 1, 0, 1, 2), "groups"),

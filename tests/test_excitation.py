@@ -60,6 +60,17 @@ def test_float32_matches_torchvision_within_float32_tolerance(case):
         np.testing.assert_allclose(y, expected, **F32)
 
 
+def test_mixed_precision_computes_in_float64_like_torch_promotion(rng):
+    """float32 x with float64 weights: the mean, the gate and the product are all float64."""
+    x, w1, b1, w2, b2 = random_case(rng, scale=3)
+    x32 = x.astype(np.float32)
+    expected = torchvision_se(x32.astype(np.float64), w1, b1, w2, b2)
+    for f in FUNCTIONS:
+        y = f(x32, w1, b1, w2, b2)
+        assert y.dtype == np.float64
+        np.testing.assert_allclose(y, expected, **F64)
+
+
 def test_gate_is_the_sigmoid_of_the_channel_mean_path(rng):
     """With one channel, S = 1, unit weights and no bias: out = x * sigmoid(relu(mean x))."""
     x = rng.standard_normal((3, 1, 4, 5)) + 0.3

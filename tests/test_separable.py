@@ -267,15 +267,30 @@ def test_dtype_is_kept_and_integers_become_float64(rng, dtype, expected):
         assert y.dtype == expected
 
 
-def test_inputs_are_not_modified(rng):
+def test_mixed_precision_computes_in_float64_like_torch_promotion(rng):
+    """One float64 argument makes the whole computation float64, not just the result."""
+    x = rng.standard_normal((2, 3, 6, 5)).astype(np.float32)
+    dw, col = (rng.standard_normal(s).astype(np.float32) for s in ((3, 1, 3, 3), (4, 3, 3, 1)))
+    pw, row = rng.standard_normal((4, 3, 1, 1)), rng.standard_normal((2, 4, 1, 2))
+    x64, dw64, col64 = (a.astype(np.float64) for a in (x, dw, col))
+    expected = torch_depthwise_separable(x64, dw64, pw, padding=1)
+    for f in (depthwise_separable_conv2d, depthwise_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, dw, pw, padding=1), expected, **F64)
+    expected = F.conv2d(t(x64), t(spatially_separable_kernel(col64, row)), padding=1).numpy()
+    for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
+        np.testing.assert_allclose(f(x, col, row, padding=1), expected, **F64)
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_inputs_are_not_modified(rng, padding):
     arrays = [rng.standard_normal(s) for s in ((2, 2, 6, 5), (4, 1, 3, 3), (3, 4, 1, 1),
                                                (2, 2, 3, 1), (3, 2, 1, 3))]
     copies = [a.copy() for a in arrays]
     x, dw, pw, col, row = arrays
     for f in (depthwise_separable_conv2d, depthwise_separable_conv2d_loop):
-        f(x, dw, pw, stride=2, padding=1)[...] = 7
+        f(x, dw, pw, stride=2, padding=padding)[...] = 7
     for f in (spatially_separable_conv2d, spatially_separable_conv2d_loop):
-        f(x, col, row, padding=1)[...] = 7
+        f(x, col, row, padding=padding)[...] = 7
     spatially_separable_kernel(col, row)[...] = 7
     for factor in factor_kernel(dw, 2):
         factor[...] = 7
@@ -322,9 +337,9 @@ def test_depthwise_separable_rejects_bad_input_by_name_before_any_work(monkeypat
     ((X, COL, ROW[0]), {}, "row_weight"),
     ((X, COL, np.zeros((4, 6, 2, 3))), {}, "row_weight"),             # not a row
     ((X, COL, np.zeros((4, 5, 1, 3))), {}, "row_weight"),             # 5 mid, column gives 6
-    ((X, COL, ROW), dict(groups=0), "groups"),
-    ((X, COL, ROW), dict(groups=2.0), "groups"),
-    ((X, COL, ROW), dict(groups=True), "groups"),
+    ((X, COL, ROW), dict(groups=0), "^groups must be an int"),
+    ((X, COL, ROW), dict(groups=2.0), "^groups must be an int"),
+    ((X, COL, ROW), dict(groups=True), "^groups must be an int"),
     ((X, np.zeros((6, 1, 3, 1)), np.zeros((4, 2, 1, 3))), dict(groups=3), "row_weight"),
     ((X, np.zeros((6, 1, 3, 1)), np.zeros((4, 3, 1, 3))), dict(groups=2),
      "^x has 3 channels"),
@@ -342,10 +357,18 @@ def test_spatially_separable_rejects_bad_input_by_name_before_any_work(monkeypat
         f(*args, **kw)
 
 
+@pytest.mark.parametrize("groups, match", [(0, "^groups must be an int"),
+                                           (2.0, "^groups must be an int"),
+                                           (4, "^column_weight shape .* groups=4")])
+def test_spatially_separable_kernel_rejects_bad_groups_by_name(groups, match):
+    with pytest.raises(ValueError, match=match):
+        spatially_separable_kernel(COL, ROW, groups)
+
+
 @pytest.mark.parametrize("kernel, rank, name", [
-    (np.zeros(3), 1, "kernel"), (np.zeros((3, 0)), 1, "kernel"), (np.zeros((3, 2)), 3, "rank"),
-    (np.zeros((3, 2)), 0, "rank"), (np.zeros((3, 2)), 1.0, "rank"),
-    (np.zeros((3, 3), complex), 1, "kernel"),
+    (np.zeros(3), 1, "^kernel must be"), (np.zeros((3, 0)), 1, "^kernel must be"),
+    (np.zeros((3, 2)), 3, "^rank must be"), (np.zeros((3, 2)), 0, "^rank must be"),
+    (np.zeros((3, 2)), 1.0, "^rank must be"), (np.zeros((3, 3), complex), 1, "^kernel must be"),
 ])
 def test_factor_kernel_rejects_bad_input_by_name(kernel, rank, name):
     with pytest.raises(ValueError, match=name):
