@@ -74,6 +74,55 @@ def cases(rng):
     yield ("conv3d 2x16x16x32x32, 32 3x3x3", lambda: cz.conv3d(x3, w3, padding=1),
            lambda: F.conv3d(t(x3), t(w3), padding=1), 2 * 2 * 32 * 16 * 32 * 32 * 16 * 27)
 
+    xt_, wt_ = arr(8, 64, 28, 28), arr(64, 32, 4, 4)
+    yield ("conv_transpose2d 8x64x28x28 -> 32, 4x4, s2 p1",
+           lambda: cz.conv_transpose2d(xt_, wt_, stride=2, padding=1),
+           lambda: F.conv_transpose2d(t(xt_), t(wt_), stride=2, padding=1),
+           conv_flops(8, 64, 32, 4, 4, 28, 28))
+    gt_ = arr(8, 32, 56, 56)
+    xtr, wtr = t(xt_).clone().requires_grad_(), t(wt_).clone().requires_grad_()
+
+    def torch_transpose_backward():
+        y = F.conv_transpose2d(xtr, wtr, stride=2, padding=1)
+        return torch.autograd.grad(y, (xtr, wtr), t(gt_))
+    yield ("conv_transpose2d backward, same sizes",
+           lambda: cz.conv_transpose2d_backward(gt_, xt_, wt_, stride=2, padding=1),
+           torch_transpose_backward, 2 * conv_flops(8, 64, 32, 4, 4, 28, 28))
+
+    xf, wf = arr(4, 32, 28, 28), arr(32, 32, 3, 3)
+    off, mask = arr(4, 18, 28, 28), rng.random((4, 9, 28, 28)).astype(np.float32)
+    yield ("deform_conv2d v2 4x32x28x28, 32 3x3, pad 1",
+           lambda: cz.deform_conv2d(xf, off, wf, padding=1, mask=mask),
+           lambda: torchvision.ops.deform_conv2d(t(xf), t(off), t(wf), padding=(1, 1),
+                                                 mask=t(mask)),
+           conv_flops(4, 32, 32, 3, 3, 28, 28))
+    gf = arr(4, 32, 28, 28)
+    leaves = [t(a).clone().requires_grad_() for a in (xf, off, wf, mask)]
+
+    def torch_deform_backward():
+        xr_, offr, wr_, mr = leaves
+        y = torchvision.ops.deform_conv2d(xr_, offr, wr_, padding=(1, 1), mask=mr)
+        return torch.autograd.grad(y, leaves, t(gf))
+    yield ("deform_conv2d v2 backward, same sizes",
+           lambda: cz.deform_conv2d_backward(gf, xf, off, wf, padding=1, mask=mask),
+           torch_deform_backward, 2 * conv_flops(4, 32, 32, 3, 3, 28, 28))
+
+    xs, dw, pw = arr(8, 64, 56, 56), arr(64, 1, 3, 3), arr(128, 64, 1, 1)
+    yield ("depthwise separable 8x64x56x56 -> 128",
+           lambda: cz.depthwise_separable_conv2d(xs, dw, pw, padding=1),
+           lambda: F.conv2d(F.conv2d(t(xs), t(dw), padding=1, groups=64), t(pw)),
+           conv_flops(8, 64, 64, 3, 3, 56, 56, groups=64) + conv_flops(8, 64, 128, 1, 1, 56, 56))
+
+    xc = arr(8, 256, 28, 28)
+    yield ("channel_shuffle 8x256x28x28, 4 groups", lambda: cz.channel_shuffle(xc, 4),
+           lambda: F.channel_shuffle(t(xc), 4).contiguous(), None)
+
+    se = torchvision.ops.SqueezeExcitation(256, 64)
+    fc = [p.detach().numpy() for p in (se.fc1.weight[:, :, 0, 0], se.fc1.bias,
+                                       se.fc2.weight[:, :, 0, 0], se.fc2.bias)]
+    yield ("squeeze_excitation 8x256x28x28, squeeze 64",
+           lambda: cz.squeeze_excitation(xc, *fc), lambda: se(t(xc)), None)
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -23,12 +23,13 @@ def conv2d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     """conv2d written as its formula: x (N, C, H, W), weight (K, C/groups, kH, kW)."""
     x, weight, bias, (sh, sw), pads, (dh, dw), unbatched = conv_arguments(
         x, weight, bias, stride, padding, dilation, groups, dims=2)
-    xp = pad(x, pads)
+    dtype = result_dtype(x, weight, bias)
+    xp, weight = pad(x.astype(dtype, copy=False), pads), weight.astype(dtype, copy=False)
     N = x.shape[0]
     K, C_g, kH, kW = weight.shape
     K_g = K // groups
     H_out, W_out = output_shape(xp.shape[2:], (kH, kW), (sh, sw), (dh, dw))
-    out = np.zeros((N, K, H_out, W_out), result_dtype(x, weight, bias))
+    out = np.zeros((N, K, H_out, W_out), dtype)
     for n in range(N):
         for k in range(K):
             g = k // K_g                          # the group this output channel reads
@@ -48,12 +49,13 @@ def conv1d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     """conv1d written as its formula: x (N, C, W), weight (K, C/groups, kW)."""
     x, weight, bias, (s,), pads, (d,), unbatched = conv_arguments(
         x, weight, bias, stride, padding, dilation, groups, dims=1)
-    xp = pad(x, pads)
+    dtype = result_dtype(x, weight, bias)
+    xp, weight = pad(x.astype(dtype, copy=False), pads), weight.astype(dtype, copy=False)
     N = x.shape[0]
     K, C_g, kW = weight.shape
     K_g = K // groups
     (W_out,) = output_shape(xp.shape[2:], (kW,), (s,), (d,))
-    out = np.zeros((N, K, W_out), result_dtype(x, weight, bias))
+    out = np.zeros((N, K, W_out), dtype)
     for n in range(N):
         for k in range(K):
             channels = slice(k // K_g * C_g, (k // K_g + 1) * C_g)
@@ -69,12 +71,13 @@ def conv3d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     """conv3d written as its formula: x (N, C, D, H, W), weight (K, C/groups, kD, kH, kW)."""
     x, weight, bias, stride, pads, dilation, unbatched = conv_arguments(
         x, weight, bias, stride, padding, dilation, groups, dims=3)
-    xp = pad(x, pads)
+    dtype = result_dtype(x, weight, bias)
+    xp, weight = pad(x.astype(dtype, copy=False), pads), weight.astype(dtype, copy=False)
     N = x.shape[0]
     K, C_g = weight.shape[:2]
     K_g = K // groups
     out_size = output_shape(xp.shape[2:], weight.shape[2:], stride, dilation)
-    out = np.zeros((N, K) + out_size, result_dtype(x, weight, bias))
+    out = np.zeros((N, K) + out_size, dtype)
     for n in range(N):
         for k in range(K):
             channels = slice(k // K_g * C_g, (k // K_g + 1) * C_g)

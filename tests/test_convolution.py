@@ -232,3 +232,14 @@ def test_non_numeric_input_is_rejected():
 def test_backward_rejects_grad_out_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"grad_out must have the output shape \(1, 2, 3, 3\)"):
         conv2d_backward(np.zeros((1, 2, 4, 4)), np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)))
+
+
+@pytest.mark.parametrize("fn", [conv2d, conv2d_loop])
+def test_a_float64_bias_makes_the_whole_sum_float64(fn, rng):
+    x = rng.standard_normal((1, 3, 6, 6)).astype(np.float32)
+    w = rng.standard_normal((2, 3, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(2)
+    expected = conv2d(x.astype(np.float64), w.astype(np.float64), b)
+    out = fn(x, w, b)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
