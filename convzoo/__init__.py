@@ -18,7 +18,8 @@ from .matrix import conv2d_matrix, conv_matrix, shift_matrix
 from .separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,
                         factor_kernel, spatially_separable_conv2d,
                         spatially_separable_conv2d_loop, spatially_separable_kernel)
-from .shuffle import channel_shuffle, channel_shuffle_loop, channel_unshuffle, channel_unshuffle_loop
+from .shuffle import (channel_shuffle, channel_shuffle_loop, channel_unshuffle,
+                      channel_unshuffle_loop)
 from .transposed import conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_loop
 from .unshared import (locally_connected2d, locally_connected2d_parameters, tiled_conv2d,
                        tiled_conv2d_parameters, tiled_weight)

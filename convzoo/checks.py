@@ -44,6 +44,11 @@ def int_tuple(name, value, n):
     raise ValueError(f"{name} must be an int or a tuple of {n} ints, got {value!r}")
 
 
+def ints_at_least(name, value, n, low):
+    """An int or a length-n sequence of ints, each >= low, as a tuple of n ints."""
+    return at_least(name, int_tuple(name, value, n), low)
+
+
 def at_least(name, values, low):
     if any(v < low for v in values):
         raise ValueError(f"{name} must be >= {low}, got {values if len(values) > 1 else values[0]}")
@@ -70,7 +75,7 @@ def padding_pairs(padding, kernel_size, stride, dilation):
         if padding == "same":
             return same_padding(kernel_size, dilation, stride)
         raise ValueError(f'padding must be an int, a tuple, "same" or "valid", got {padding!r}')
-    pads = at_least("padding", int_tuple("padding", padding, n), 0)
+    pads = ints_at_least("padding", padding, n, 0)
     return [(p, p) for p in pads]
 
 
@@ -140,8 +145,8 @@ def conv_arguments(x, weight, bias, stride, padding, dilation, groups, dims):
     kernel_size = weight.shape[2:]
     if min(kernel_size) < 1:
         raise ValueError(f"weight shape {weight.shape} has an empty kernel")
-    stride = at_least("stride", int_tuple("stride", stride, dims), 1)
-    dilation = at_least("dilation", int_tuple("dilation", dilation, dims), 1)
+    stride = ints_at_least("stride", stride, dims, 1)
+    dilation = ints_at_least("dilation", dilation, dims, 1)
     pads = padding_pairs(padding, kernel_size, stride, dilation)
     check_fits(x.shape, pads, kernel_size, dilation)
     return x, weight, bias, stride, pads, dilation, unbatched

@@ -117,7 +117,6 @@ def col2im(cols, padded_shape, kernel_size, stride, dilation, out_size):
     only, each adding a strided slice of every output pixel at once.
     """
     grad = np.zeros(padded_shape, cols.dtype)
-    dims = len(kernel_size)
     for tap in itertools.product(*map(range, kernel_size)):
         block = cols[(slice(None),) + tap]                 # (C, N, *out)
         grad[(slice(None), slice(None)) + tap_slices(tap, out_size, stride, dilation)] += \

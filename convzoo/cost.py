@@ -6,7 +6,7 @@ and one add (torch's FLOP counter reports 2 FLOPs per MAC). Counts are for one i
 image and include the taps that fall on zero padding, as torch computes them.
 """
 from .arithmetic import conv_output_size
-from .checks import at_least, int_tuple, is_int
+from .checks import ints_at_least, is_int
 
 
 def _positive(**values):
@@ -15,17 +15,13 @@ def _positive(**values):
             raise ValueError(f"{name} must be an int >= 1, got {v!r}")
 
 
-def _pair(name, value, low):
-    return at_least(name, int_tuple(name, value, 2), low)
-
-
 def _paddings(padding):
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
             raise ValueError(f'padding must be an int, a pair, "same" or "valid", '
                              f"got {padding!r}")
         return (padding, padding)
-    return _pair("padding", padding, 0)
+    return ints_at_least("padding", padding, 2, 0)
 
 
 def conv2d_cost(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0,
@@ -41,16 +37,17 @@ def conv2d_cost(in_channels, out_channels, kernel_size, input_size, stride=1, pa
         raise ValueError(f"groups={groups} must divide in_channels={in_channels} and "
                          f"out_channels={out_channels}")
     H_out, W_out = conv2d_output_size(input_size, kernel_size, stride, padding, dilation)
-    kH, kW = _pair("kernel_size", kernel_size, 1)
+    kH, kW = ints_at_least("kernel_size", kernel_size, 2, 1)
     weights = out_channels * (in_channels // groups) * kH * kW
     return weights + (out_channels if bias else 0), weights * H_out * W_out
 
 
 def conv2d_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
     """(H_out, W_out) of a conv2d on input_size (H, W): conv_output_size in each dim."""
-    kH, kW = _pair("kernel_size", kernel_size, 1)
-    H, W = _pair("input_size", input_size, 1)
-    (sh, sw), (dh, dw) = _pair("stride", stride, 1), _pair("dilation", dilation, 1)
+    kH, kW = ints_at_least("kernel_size", kernel_size, 2, 1)
+    H, W = ints_at_least("input_size", input_size, 2, 1)
+    (sh, sw) = ints_at_least("stride", stride, 2, 1)
+    (dh, dw) = ints_at_least("dilation", dilation, 2, 1)
     ph, pw = _paddings(padding)
     return conv_output_size(H, kH, sh, ph, dh), conv_output_size(W, kW, sw, pw, dw)
 
@@ -77,8 +74,9 @@ def spatially_separable_conv2d_cost(in_channels, mid_channels, out_channels, ker
     mid_channels) on every input column, striding down only, then a 1 x kW conv
     (-> out_channels) striding across. Per output pixel roughly kH + kW taps, not kH * kW.
     """
-    kH, kW = _pair("kernel_size", kernel_size, 1)
-    (sh, sw), (dh, dw) = _pair("stride", stride, 1), _pair("dilation", dilation, 1)
+    kH, kW = ints_at_least("kernel_size", kernel_size, 2, 1)
+    (sh, sw) = ints_at_least("stride", stride, 2, 1)
+    (dh, dw) = ints_at_least("dilation", dilation, 2, 1)
     ph, pw = _paddings(padding)
     pad_col, pad_row = (ph, pw) if isinstance(ph, str) else ((ph, 0), (0, pw))
     params_col, macs_col = conv2d_cost(in_channels, mid_channels, (kH, 1), input_size,

@@ -21,8 +21,7 @@ import math
 
 import numpy as np
 
-from .checks import (as_float_array, at_least, check_bias, check_fits, check_ndim, int_tuple,
-                     result_dtype)
+from .checks import as_float_array, check_bias, check_fits, check_ndim, ints_at_least, result_dtype
 from .windows import output_shape, pad
 
 OFFSET_LAYOUT = "(N, 2*offset_groups*kH*kW, H_out, W_out)"
@@ -68,9 +67,9 @@ def deform_conv2d_arguments(x, offset, weight, bias, stride, padding, dilation, 
         raise ValueError(f"x has {C} channels (shape {x.shape}), not divisible by the "
                          f"{offset_groups} offset groups of offset {offset.shape}")
     bias = check_bias(bias, K, weight.shape)
-    stride = at_least("stride", int_tuple("stride", stride, 2), 1)
-    padding = at_least("padding", int_tuple("padding", padding, 2), 0)
-    dilation = at_least("dilation", int_tuple("dilation", dilation, 2), 1)
+    stride = ints_at_least("stride", stride, 2, 1)
+    padding = ints_at_least("padding", padding, 2, 0)
+    dilation = ints_at_least("dilation", dilation, 2, 1)
     check_fits(x.shape, [(p, p) for p in padding], (kH, kW), dilation)
     out_size = output_shape((H + 2 * padding[0], W + 2 * padding[1]), (kH, kW), stride,
                             dilation)

@@ -12,8 +12,8 @@ gradient of the convolution with respect to its input.
 """
 import numpy as np
 
-from .checks import (as_float_array, at_least, check_fits, check_ndim, int_tuple, is_int,
-                     padding_pairs, result_dtype)
+from .checks import (as_float_array, check_fits, check_ndim, ints_at_least, is_int, padding_pairs,
+                     result_dtype)
 from .windows import output_shape
 
 
@@ -55,8 +55,8 @@ def conv2d_matrix(weight, input_shape, stride=1, padding=0, dilation=1, groups=1
     if K % groups:
         raise ValueError(f"weight shape {weight.shape} has {K} output channels, "
                          f"not divisible by groups={groups}")
-    (sh, sw) = at_least("stride", int_tuple("stride", stride, 2), 1)
-    (dh, dw) = at_least("dilation", int_tuple("dilation", dilation, 2), 1)
+    (sh, sw) = ints_at_least("stride", stride, 2, 1)
+    (dh, dw) = ints_at_least("dilation", dilation, 2, 1)
     (top, bottom), (left, right) = padding_pairs(padding, (kH, kW), (sh, sw), (dh, dw))
     check_fits((1, C, H, W), [(top, bottom), (left, right)], (kH, kW), (dh, dw),
                x_name="input_shape")

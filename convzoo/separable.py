@@ -17,8 +17,8 @@ Both layers are built on convzoo.convolution.conv2d: no new window code here.
 """
 import numpy as np
 
-from .checks import (LAYOUTS, as_float_array, at_least, check_channels, check_fits,
-                     check_ndim, int_tuple, is_int, padding_pairs, result_dtype)
+from .checks import (LAYOUTS, as_float_array, check_channels, check_fits, check_ndim,
+                     ints_at_least, is_int, padding_pairs, result_dtype)
 from .convolution import conv2d
 from .windows import output_shape, pad
 
@@ -33,8 +33,8 @@ def _common_dtype(*arrays):
 
 
 def _spatial(stride, padding, dilation, kernel_size):
-    stride = at_least("stride", int_tuple("stride", stride, 2), 1)
-    dilation = at_least("dilation", int_tuple("dilation", dilation, 2), 1)
+    stride = ints_at_least("stride", stride, 2, 1)
+    dilation = ints_at_least("dilation", dilation, 2, 1)
     pads = padding_pairs(padding, kernel_size, stride, dilation)
     return stride, pads, dilation
 

@@ -14,8 +14,8 @@ dilation and groups.
 import numpy as np
 
 from .arithmetic import conv_transpose_output_size
-from .checks import (LAYOUTS, as_float_array, at_least, check_bias, check_groups_divide,
-                     check_ndim, int_tuple, output_padding_tuple, result_dtype)
+from .checks import (LAYOUTS, as_float_array, check_bias, check_groups_divide, check_ndim,
+                     ints_at_least, output_padding_tuple, result_dtype)
 from .convolution import col2im, conv2d, im2col
 from .windows import pad
 
@@ -43,9 +43,9 @@ def _arguments(x, weight, bias, stride, padding, output_padding, groups, dilatio
     if min(x.shape[2:]) < 1:
         raise ValueError(f"x shape {x.shape} has an empty spatial size")
     bias = check_bias(bias, weight.shape[1] * groups, weight.shape)
-    stride = at_least("stride", int_tuple("stride", stride, 2), 1)
-    dilation = at_least("dilation", int_tuple("dilation", dilation, 2), 1)
-    padding = at_least("padding", int_tuple("padding", padding, 2), 0)
+    stride = ints_at_least("stride", stride, 2, 1)
+    dilation = ints_at_least("dilation", dilation, 2, 1)
+    padding = ints_at_least("padding", padding, 2, 0)
     output_padding = output_padding_tuple(output_padding, stride, dilation)
     try:
         out_size = tuple(conv_transpose_output_size(*dim) for dim in zip(

@@ -12,7 +12,7 @@ large as the output is a locally connected layer.
 """
 import numpy as np
 
-from .checks import (as_float_array, at_least, check_fits, check_ndim, int_tuple,
+from .checks import (as_float_array, at_least, check_fits, check_ndim, int_tuple, ints_at_least,
                      padding_pairs, result_dtype)
 from .windows import output_shape, pad, sliding_windows
 
@@ -27,7 +27,7 @@ def _input(x):
 
 
 def _geometry(x, kernel_size, stride, padding):
-    stride = at_least("stride", int_tuple("stride", stride, 2), 1)
+    stride = ints_at_least("stride", stride, 2, 1)
     pads = padding_pairs(padding, kernel_size, stride, (1, 1))
     check_fits(x.shape, pads, kernel_size, (1, 1))
     xp = pad(x, pads)
@@ -98,20 +98,20 @@ def _counts(in_channels, out_channels, kernel_size):
     sizes = {"in_channels": in_channels, "out_channels": out_channels}
     for name, v in sizes.items():
         at_least(name, int_tuple(name, v, 1), 1)
-    kH, kW = at_least("kernel_size", int_tuple("kernel_size", kernel_size, 2), 1)
+    kH, kW = ints_at_least("kernel_size", kernel_size, 2, 1)
     return int(out_channels) * int(in_channels) * kH * kW
 
 
 def locally_connected2d_parameters(in_channels, out_channels, kernel_size, output_size,
                                    bias=True):
     """H_out * W_out * (K * C * kH * kW + K): a kernel and a bias per output position."""
-    H_o, W_o = at_least("output_size", int_tuple("output_size", output_size, 2), 1)
+    H_o, W_o = ints_at_least("output_size", output_size, 2, 1)
     per_position = _counts(in_channels, out_channels, kernel_size)
     return H_o * W_o * (per_position + (int(out_channels) if bias else 0))
 
 
 def tiled_conv2d_parameters(in_channels, out_channels, kernel_size, tile, bias=True):
     """tH * tW * K * C * kH * kW weights plus K shared biases."""
-    tH, tW = at_least("tile", int_tuple("tile", tile, 2), 1)
+    tH, tW = ints_at_least("tile", tile, 2, 1)
     weights = _counts(in_channels, out_channels, kernel_size)
     return tH * tW * weights + (int(out_channels) if bias else 0)

@@ -6,7 +6,6 @@ Needs _build/html (`make book`) and Debian's chromium + chromium-driver + fonts-
 """
 import json
 import re
-from pathlib import Path
 
 import pytest
 
