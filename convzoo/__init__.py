@@ -7,8 +7,8 @@ Figures live in ``convzoo.plot`` (needs matplotlib), not imported here.
 """
 from .arithmetic import (conv_output_size, conv_transpose_output_size, jump_and_start,
                          receptive_field)
-from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_loop, conv3d,
-                          conv3d_loop)
+from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_backward_loop,
+                          conv2d_loop, conv3d, conv3d_loop)
 from .correlation import convolve2d, correlate2d
 from .cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_cost,
                    spatially_separable_conv2d_cost)

@@ -90,6 +90,41 @@ def conv3d_loop(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
     return out[0] if unbatched else out
 
 
+def conv2d_backward_loop(grad_out, x, weight, stride=1, padding=0, dilation=1, groups=1):
+    """conv2d_backward written as the chain rule: every product x * w of the forward pass
+    sends grad_out back to both factors. -> (grad_x, grad_weight, grad_bias)."""
+    x, weight, _, (sh, sw), pads, (dh, dw), unbatched = conv_arguments(
+        x, weight, None, stride, padding, dilation, groups, dims=2)
+    grad_out = np.asarray(grad_out)
+    if unbatched:
+        grad_out = grad_out[None]
+    dtype = result_dtype(x, weight, grad_out)
+    xp, weight = pad(x.astype(dtype, copy=False), pads), weight.astype(dtype, copy=False)
+    K, C_g, kH, kW = weight.shape
+    K_g = K // groups
+    out_shape = (x.shape[0], K) + output_shape(xp.shape[2:], (kH, kW), (sh, sw), (dh, dw))
+    if grad_out.shape != out_shape:
+        raise ValueError(f"grad_out must have the output shape {out_shape} of "
+                         f"conv2d(x {x.shape}, weight {weight.shape}), got {grad_out.shape}")
+    grad_xp = np.zeros_like(xp)
+    grad_weight = np.zeros_like(weight)
+    N, _, H_out, W_out = out_shape
+    for n in range(N):
+        for k in range(K):
+            channels = slice(k // K_g * C_g, (k // K_g + 1) * C_g)
+            for i in range(H_out):
+                for j in range(W_out):
+                    rows = slice(i * sh, i * sh + dh * (kH - 1) + 1, dh)
+                    cols = slice(j * sw, j * sw + dw * (kW - 1) + 1, dw)
+                    # out[n, k, i, j] = sum(window * weight[k]), so
+                    grad_xp[n, channels, rows, cols] += grad_out[n, k, i, j] * weight[k]
+                    grad_weight[k] += grad_out[n, k, i, j] * xp[n, channels, rows, cols]
+    (top, _), (left, _) = pads
+    grad_x = grad_xp[:, :, top: top + x.shape[2], left: left + x.shape[3]]
+    grad_bias = grad_out.sum(axis=(0, 2, 3)).astype(dtype, copy=False)
+    return (grad_x[0] if unbatched else grad_x).copy(), grad_weight, grad_bias
+
+
 # ----------------------------------------------------------------------------- fast
 
 

@@ -6,8 +6,8 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convzoo.convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_loop,
-                                 conv3d, conv3d_loop)
+from convzoo.convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward,
+                                 conv2d_backward_loop, conv2d_loop, conv3d, conv3d_loop)
 
 FAST = {1: conv1d, 2: conv2d, 3: conv3d}
 LOOP = {1: conv1d_loop, 2: conv2d_loop, 3: conv3d_loop}
@@ -80,6 +80,16 @@ def test_conv2d_backward_matches_torch_autograd(data):
     np.testing.assert_allclose(grad_x, xt.grad.numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(grad_w, wt.grad.numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(grad_b, bt.grad.numpy(), rtol=1e-10, atol=1e-10)
+
+
+@given(data=st.data())
+def test_loop_backward_matches_fast_backward(data):
+    x, weight, _, kw = data.draw(conv_cases(2, max_size=4))
+    out_shape = conv2d(x, weight, **kw).shape
+    grad_out = np.random.default_rng(1).standard_normal(out_shape)
+    for loop, fast in zip(conv2d_backward_loop(grad_out, x, weight, **kw),
+                          conv2d_backward(grad_out, x, weight, **kw)):
+        np.testing.assert_allclose(loop, fast, rtol=1e-10, atol=1e-10)
 
 
 def test_conv2d_backward_through_asymmetric_same_padding_matches_torch(rng):
@@ -229,9 +239,10 @@ def test_non_numeric_input_is_rejected():
         conv2d(np.zeros((1, 1, 3, 3), complex), np.zeros((1, 1, 1, 1)))
 
 
-def test_backward_rejects_grad_out_of_the_wrong_shape():
+@pytest.mark.parametrize("fn", [conv2d_backward, conv2d_backward_loop])
+def test_backward_rejects_grad_out_of_the_wrong_shape(fn):
     with pytest.raises(ValueError, match=r"grad_out must have the output shape \(1, 2, 3, 3\)"):
-        conv2d_backward(np.zeros((1, 2, 4, 4)), np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)))
+        fn(np.zeros((1, 2, 4, 4)), np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)))
 
 
 @pytest.mark.parametrize("fn", [conv2d, conv2d_loop])
