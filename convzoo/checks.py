@@ -93,12 +93,8 @@ def output_padding_tuple(output_padding, stride, dilation):
 
 def check_channels(x, weight, groups, x_name="x", weight_name="weight", per_group_axis=1):
     """x has groups * weight.shape[per_group_axis] channels."""
-    if not is_int(groups) or groups < 1:
-        raise ValueError(f"groups must be an int >= 1, got {groups!r}")
+    check_groups_divide(groups, x.shape, x_name)
     c_in = x.shape[1]
-    if c_in % groups:
-        raise ValueError(f"{x_name} has {c_in} channels (shape {x.shape}), "
-                         f"not divisible by groups={groups}")
     if weight.shape[per_group_axis] * groups != c_in:
         raise ValueError(f"{weight_name} shape {weight.shape} expects "
                          f"{weight.shape[per_group_axis] * groups} input channels "
@@ -152,10 +148,14 @@ def conv_arguments(x, weight, bias, stride, padding, dilation, groups, dims):
     return x, weight, bias, stride, pads, dilation, unbatched
 
 
-def check_groups_divide(groups, x_shape, x_name="x"):
-    """groups is an int >= 1 that divides the channels (axis 1) of an input of x_shape."""
+def check_groups(groups):
     if not is_int(groups) or groups < 1:
         raise ValueError(f"groups must be an int >= 1, got {groups!r}")
+
+
+def check_groups_divide(groups, x_shape, x_name="x"):
+    """groups is an int >= 1 that divides the channels (axis 1) of an input of x_shape."""
+    check_groups(groups)
     if x_shape[1] % groups:
         raise ValueError(f"{x_name} has {x_shape[1]} channels (shape {x_shape}), "
                          f"not divisible by groups={groups}")

@@ -12,8 +12,8 @@ gradient of the convolution with respect to its input.
 """
 import numpy as np
 
-from .checks import (as_float_array, check_fits, check_ndim, ints_at_least, is_int, padding_pairs,
-                     result_dtype)
+from .checks import (as_float_array, check_fits, check_groups, check_ndim, ints_at_least,
+                     padding_pairs, result_dtype)
 from .windows import output_shape
 
 
@@ -45,8 +45,7 @@ def conv2d_matrix(weight, input_shape, stride=1, padding=0, dilation=1, groups=1
     check_ndim("weight", weight, 4, "(C_out, C_in/groups, kH, kW)")
     C, H, W = _input_shape(input_shape, 3, "(C, H, W)")
     K, C_g, kH, kW = weight.shape
-    if not is_int(groups) or groups < 1:
-        raise ValueError(f"groups must be an int >= 1, got {groups!r}")
+    check_groups(groups)
     if C_g * groups != C:
         raise ValueError(f"weight shape {weight.shape} expects {C_g * groups} input channels "
                          f"(groups={groups}), but input_shape {(C, H, W)} has {C}")

@@ -17,8 +17,8 @@ Both layers are built on convzoo.convolution.conv2d: no new window code here.
 """
 import numpy as np
 
-from .checks import (LAYOUTS, as_float_array, check_channels, check_fits, check_ndim,
-                     ints_at_least, is_int, padding_pairs, result_dtype)
+from .checks import (LAYOUTS, as_float_array, check_channels, check_fits, check_groups,
+                     check_ndim, ints_at_least, is_int, padding_pairs, result_dtype)
 from .convolution import conv2d
 from .windows import output_shape, pad
 
@@ -73,8 +73,7 @@ def _spatially_separable_weights(column_weight, row_weight, groups):
     if row.shape[2] != 1 or row.shape[3] < 1:
         raise ValueError(f"row_weight must have shape (C_out, C_mid/groups, 1, kW), "
                          f"got {row.shape}")
-    if not is_int(groups) or groups < 1:
-        raise ValueError(f"groups must be an int >= 1, got {groups!r}")
+    check_groups(groups)
     for name, w in (("column_weight", col), ("row_weight", row)):
         if w.shape[0] % groups or w.shape[0] < 1:
             raise ValueError(f"{name} shape {w.shape} has {w.shape[0]} output channels, "
