@@ -8,6 +8,10 @@ All are graded by one `python -m autograder grade` run with two jobs and a 20 s 
 shared by every test below, in a copy of the course that is a git repository of its own
 (so that "grading changes nothing in the course" can be checked strictly, ignored files
 included, while other work goes on in this checkout).
+
+The wrong answers are also run through the release's test cells alone, as the student runs
+them before submitting (visible cases only): each must fail visibly in exactly the cells the
+grader takes its points for, so that no plausible mistake loses points it was not warned of.
 """
 import copy
 import csv
@@ -30,13 +34,21 @@ SOURCE = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
 RELEASE = ROOT / "notebooks" / "assignment1" / "assignment1.ipynb"
 TIMEOUT = 20
 
-TESTS = {"corr2d_matches_torch": 10, "conv2d_single_channel": 5, "conv2d_channels_bias": 10,
-         "conv2d_stride_padding": 10, "conv_matrix_reproduces_corr2d": 10,
-         "conv_matrix_transpose_is_conv_transpose": 5}
+# grade_id: points, in the notebook's order
+TESTS = {"corr2d_basics": 6, "corr2d_edge_shapes": 3, "convolve2d_full": 5,
+         "conv2d_one_channel": 3, "conv2d_edge_shapes": 2, "conv2d_channels": 4, "conv2d_bias": 2,
+         "conv2d_stride": 3, "conv2d_padding": 3, "conv2d_all_together": 3,
+         "output_size": 3, "parameter_count": 2, "multiply_adds": 3, "flops": 2,
+         "conv_matrix_reproduces_corr2d": 8, "conv_matrix_edge_shapes": 2,
+         "corr2d_input_gradient_matches_autograd": 6}
 FULL = sum(TESTS.values())
-CORR2D = {"corr2d_matches_torch"}
-CONV2D = {"conv2d_single_channel", "conv2d_channels_bias", "conv2d_stride_padding"}
-MATRIX = {"conv_matrix_reproduces_corr2d", "conv_matrix_transpose_is_conv_transpose"}
+CORR2D = {"corr2d_basics", "corr2d_edge_shapes"}
+CONVOLVE = {"convolve2d_full"}                      # the instructor's convolve2d calls corr2d
+CONV2D = {"conv2d_one_channel", "conv2d_edge_shapes", "conv2d_channels", "conv2d_bias",
+          "conv2d_stride", "conv2d_padding", "conv2d_all_together"}
+COUNTING = {"output_size", "parameter_count", "multiply_adds", "flops"}
+MATRIX = {"conv_matrix_reproduces_corr2d", "conv_matrix_edge_shapes"}
+GRADIENT = {"corr2d_input_gradient_matches_autograd"}   # the instructor's uses conv_matrix
 ALL = set(TESTS)
 
 # name: (tests that must fail, status must start with, status must contain)
@@ -48,24 +60,36 @@ EXPECTED = {
     "vectorised": (set(), "graded", []),
     "noisy": (set(), "graded", []),
     "memory_hog": (set(), "graded", []),
-    # wrong answers
-    "flipped_kernel": (CORR2D, "graded", []),
-    "off_by_one_padding": ({"conv2d_stride_padding"}, "graded", []),
-    "stride_wrong": ({"conv2d_stride_padding"}, "graded", []),
-    "missing_bias": ({"conv2d_channels_bias", "conv2d_stride_padding"}, "graded", []),
-    "visible_only": (CORR2D, "graded", []),       # passes the visible part, not the hidden
+    # wrong answers: each loses the cells of its rule (and of the functions built on it)
+    "flipped_kernel": (CORR2D | CONVOLVE, "graded", []),
+    "convolution_not_flipped": (CONVOLVE, "graded", []),
+    "convolution_valid_only": (CONVOLVE, "graded", []),
+    "channels_overwritten": ({"conv2d_channels", "conv2d_all_together"}, "graded", []),
+    "missing_bias": ({"conv2d_bias", "conv2d_all_together"}, "graded", []),
+    "bias_wrong_axis": ({"conv2d_bias", "conv2d_all_together"}, "graded", []),
+    "stride_wrong": ({"conv2d_stride", "conv2d_all_together"}, "graded", []),
+    "stride_ceil": ({"conv2d_stride", "conv2d_all_together"}, "graded", []),
+    "off_by_one_padding": ({"conv2d_padding", "conv2d_all_together"}, "graded", []),
+    "padding_total": ({"conv2d_padding", "conv2d_all_together"}, "graded", []),
+    "output_size_off_by_one": ({"output_size", "multiply_adds", "flops"}, "graded", []),
+    "params_forget_in_channels": ({"parameter_count"}, "graded", []),
+    "macs_counted_as_flops": ({"multiply_adds", "flops"}, "graded", []),
+    "flops_counted_as_macs": ({"flops"}, "graded", []),
+    "matrix_rows_by_input_width": ({"conv_matrix_reproduces_corr2d"} | GRADIENT, "graded", []),
+    "gradient_correlates": (GRADIENT, "graded", []),
+    "visible_only": (CORR2D | CONVOLVE, "graded", []),   # passes the visible part, not the hidden
     # forbidden libraries: 0 on the parts that use them
     "uses_torch": (CONV2D, "graded", ["imports torch"]),
-    "uses_scipy": (CORR2D | MATRIX, "graded", ["imports scipy"]),
+    "uses_scipy": (CORR2D | CONVOLVE | MATRIX | GRADIENT, "graded", ["imports scipy"]),
     "captured_torch": (CONV2D, "graded", ["imports torch"]),
     "real_torch": (CONV2D, "graded", ["sys.meta_path", "import torch past the poison hook"]),
     "loads_libtorch": (ALL, "graded", ["ctypes", "loaded torch"]),
-    # attacks on the tests; only corr2d is honestly done (10 points)
-    "input_transformer": (CONV2D | MATRIX, "graded", ["input transformer"]),
-    "patched_allclose": (CONV2D | MATRIX, "graded", ["patches numpy"]),
-    "deleted_tests": (CONV2D | MATRIX, "graded", []),
-    "edited_tests": (CONV2D | MATRIX, "graded", []),
-    "reads_source": (CORR2D, "graded", ["sandbox blocked: open"]),
+    # attacks on the tests; conv2d and conv_matrix are left undone, the rest is honest
+    "input_transformer": (CONV2D | MATRIX | GRADIENT, "graded", ["input transformer"]),
+    "patched_allclose": (CONV2D | MATRIX | GRADIENT, "graded", ["patches numpy"]),
+    "deleted_tests": (CONV2D | MATRIX | GRADIENT, "graded", []),
+    "edited_tests": (CONV2D | MATRIX | GRADIENT, "graded", []),
+    "reads_source": (CORR2D | CONVOLVE, "graded", ["sandbox blocked: open"]),
     "forges_replies": (ALL, "protocol error", []),
     # broken submissions
     "crash": (ALL, "kernel died (exit code 1)", []),
@@ -76,6 +100,14 @@ EXPECTED = {
     "missing_notebook": (ALL, "missing notebook", []),
     "missing_assignment": (ALL, "missing assignment", []),
 }
+# Plausible mistakes: every cell the grader takes points for must fail visibly first,
+# in the release the student holds (test_..._fails_a_visible_case_first).
+WRONG = ["flipped_kernel", "convolution_not_flipped", "convolution_valid_only",
+         "channels_overwritten", "missing_bias", "bias_wrong_axis", "stride_wrong", "stride_ceil",
+         "off_by_one_padding", "padding_total", "output_size_off_by_one",
+         "params_forget_in_channels", "macs_counted_as_flops", "flops_counted_as_macs",
+         "matrix_rows_by_input_width", "gradient_correlates"]
+HONEST = ["loops", "vectorised"]
 
 
 def _source(cell):
@@ -262,7 +294,7 @@ def test_grading_leaves_the_course_unchanged_ignored_files_included(graded):
 def test_leaks_finds_a_hidden_line_in_highlighted_html(tmp_path):
     hidden = next(line.strip() for line in _source(next(
         c for c in json.loads(SOURCE.read_text())["cells"]
-        if _grade_id(c) == "conv2d_stride_padding")).splitlines() if "stride_cases.append" in line)
+        if _grade_id(c) == "conv2d_stride")).splitlines() if "stride_cases.append" in line)
     highlighted = "".join(f'<span class="n">{html.escape(tok)}</span> ' for tok in hidden.split())
     (tmp_path / "page.html").write_text(f"<html><body><pre>{highlighted}</pre></body></html>")
     proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(tmp_path)],
@@ -293,3 +325,98 @@ def test_magics_warnings_and_stderr_output_are_no_errors(graded):
     assert "Cells that raised an error" not in page
     log = (graded.out / "logs" / "noisy" / "assignment1" / "assignment1.log").read_text()
     assert "RuntimeWarning" in log and "conv2d called" in log      # it did warn and print
+
+
+# -- what the student sees before submitting: the release's visible cases ----------------
+
+VISIBLE_RUNNER = r"""
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+failures = {}
+for name, cells in json.load(sys.stdin).items():
+    namespace, failed = {"__name__": "__main__"}, {}
+    for cell in cells:
+        try:
+            exec(compile(cell["source"], f"<{name} {cell['grade_id']}>", "exec"), namespace)
+        except Exception as error:
+            if cell["test"]:
+                failed[cell["grade_id"]] = f"{type(error).__name__}: {error}"
+    failures[name] = failed
+print(json.dumps(failures))
+"""
+
+
+def release_cells(name):
+    """The setup, solution and test cells of submission `name` as the student holds it
+    (the release: test cells with their visible part only), in order."""
+    nb = json.loads(RELEASE.read_text()) if name == "release" else assemble(name)
+    return [{"grade_id": _grade_id(c), "test": is_test(c), "source": _source(c)}
+            for c in nb["cells"] if c["cell_type"] == "code" and _grade_id(c)]
+
+
+@pytest.fixture(scope="module")
+def visible():
+    """{submission: {grade_id: message}} of the release's test cells that fail when the
+    student runs them (visible cases only), in a fresh namespace per submission."""
+    names = ["release", "visible_only", *HONEST, *WRONG]
+    proc = subprocess.run([sys.executable, "-c", VISIBLE_RUNNER], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300,
+                          input=json.dumps({name: release_cells(name) for name in names}))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("student", WRONG)
+def test_a_plausible_mistake_fails_a_visible_case_first(visible, student):
+    """The cells that fail visibly are exactly the cells whose points the grader takes."""
+    assert set(visible[student]) == EXPECTED[student][0], visible[student]
+
+
+def test_honest_work_passes_every_visible_case_and_the_release_none(visible):
+    for student in HONEST:
+        assert visible[student] == {}, (student, visible[student])
+    assert set(visible["release"]) == ALL
+    assert all("raised NotImplementedError" in m for m in visible["release"].values())
+
+
+def test_hidden_cases_catch_what_is_special_cased_for_the_visible_ones(visible):
+    assert visible["visible_only"] == {} and EXPECTED["visible_only"][0]
+
+
+def test_the_mistakes_cover_every_rule_but_the_edge_shapes():
+    assert set(WRONG) <= set(EXPECTED)
+    assert all(EXPECTED[w][0] and EXPECTED[w][1] == "graded" for w in WRONG)
+    lost = set().union(*(EXPECTED[w][0] for w in WRONG))
+    # edge shapes and the one-channel basics: every mistake above fails them nowhere or
+    # together with a cell of its own rule
+    assert ALL - lost == {"conv2d_one_channel", "conv2d_edge_shapes", "conv_matrix_edge_shapes"}
+
+
+def test_each_graded_cell_states_its_points_and_runs_visible_cases():
+    cells = {_grade_id(c): c for c in json.loads(RELEASE.read_text())["cells"] if is_test(c)}
+    assert list(cells) == list(TESTS)
+    for grade_id, cell in cells.items():
+        first, source = _source(cell).splitlines()[0], _source(cell)
+        points = cell["metadata"]["nbgrader"]["points"]
+        assert points == TESTS[grade_id]
+        assert first.startswith("# ") and first.endswith(f"({points} points)."), (grade_id, first)
+        assert "expect_array(" in source or "expect_int(" in source, grade_id
+
+
+def test_a_failing_case_names_the_case_and_what_came_back(graded):
+    def error_of(student, grade_id):
+        page = html.unescape((graded.out / "feedback" / student / "assignment1" /
+                              "assignment1.html").read_text())
+        row = re.search(rf"<code>{grade_id}</code>.*?</tr>", page, re.S).group(0)
+        return re.sub(r"<[^>]*>", "", row)
+
+    assert ("AssertionError: your conv2d returned shape (1, 1, 3, 3), expected (1, 1, 2, 2), "
+            "for x (1, 1, 6, 6), weight (1, 1, 3, 3), stride=2") in error_of("stride_ceil", "conv2d_stride")
+    assert ("your conv2d raised ValueError (operands could not be broadcast"
+            in error_of("bias_wrong_axis", "conv2d_bias"))
+    assert "for x (1, 1, 5, 7), weight (3, 1, 3, 2), bias (3,)" in error_of("bias_wrong_axis", "conv2d_bias")
+    assert ("your conv_flops returned 115605504, expected 231211008, for input_shape=(1, 64, 56, 56)"
+            in error_of("flops_counted_as_macs", "flops"))
+    wrong_values = error_of("convolution_not_flipped", "convolve2d_full")
+    assert "your convolve2d returned wrong values for x (3, 3), k (2, 2): at index" in wrong_values

@@ -85,7 +85,8 @@ def test_maps_reader_sees_torch_and_scipy_but_not_numpys_openblas():
 
 def test_the_course_knows_tests_points_setup_and_function_names():
     (nb,) = load_course(ROOT / "solutions")["assignment1"]
-    assert nb.functions == ["corr2d", "conv2d", "conv_matrix"]
+    assert nb.functions == ["corr2d", "convolve2d", "conv2d", "conv_output_size", "conv_params",
+                            "conv_macs", "conv_flops", "conv_matrix", "corr2d_input_gradient"]
     assert [c.grade_id for c in nb.setup] == ["setup"]
-    assert nb.max_score == 50 and len(nb.tests) == 6
+    assert nb.max_score == 60 and len(nb.tests) == 17
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
