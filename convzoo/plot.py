@@ -5,12 +5,15 @@ a global figure list: the page displays it, a test inspects it, and both can dro
 Labels are ASCII; the Chinese names of the terms live in the prose.
 """
 import numpy as np
+from matplotlib import cbook, colormaps
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
-from .checks import as_float_array, check_ndim, int_tuple
+from .checks import as_float_array, check_ndim, int_tuple, ints_at_least
 from .convolution import conv2d
+from .unshared import tiled_weight
 
 INPUT, KERNEL, OUTPUT, PAD = "#dbe9f6", "#fde3c8", "#d9f0d3", "#eeeeee"
 HIGHLIGHT = "#d62728"
@@ -114,15 +117,20 @@ def matrix_figure(m, block_shape=None, title="convolution matrix M"):
     return fig
 
 
-def error_maps_figure(maps, title=None):
-    """One image with a colour bar per error map: maps is {label: array (h, w)}."""
+def _maps(maps):
+    """maps {label: array (h, w)} checked, as {label: float ndarray}."""
     if not isinstance(maps, dict) or not maps:
         raise ValueError(f"maps must be a non-empty dict of label -> 2-D array, got {maps!r}")
     arrays = {}
     for label, a in maps.items():
-        a = as_float_array(f"maps[{label!r}]", a)
-        check_ndim(f"maps[{label!r}]", a, 2, "(h, w)")
-        arrays[label] = a
+        arrays[label] = as_float_array(f"maps[{label!r}]", a)
+        check_ndim(f"maps[{label!r}]", arrays[label], 2, "(h, w)")
+    return arrays
+
+
+def error_maps_figure(maps, title=None):
+    """One image with a colour bar per error map: maps is {label: array (h, w)}."""
+    arrays = _maps(maps)
     fig = Figure(figsize=(3.6 * len(arrays), 3.4))
     axes = np.atleast_1d(fig.subplots(1, len(arrays)))
     for ax, (label, a) in zip(axes, arrays.items()):
@@ -148,21 +156,256 @@ def _duration(seconds):
 
 
 def timing_figure(seconds, title="measured time per call"):
-    """Horizontal bars of measured times on a log scale: seconds is {label: time in s}."""
+    """Measured times, each labelled with its time and how many times the fastest it took:
+    seconds is {label: time in s}. Within a factor of 100 they are bars on a linear axis
+    from zero, so a bar twice as long took twice as long; beyond that, dots on a log axis
+    with one tick per power of ten (a bar's length on a log axis would say nothing about
+    the ratio of two times)."""
     if not isinstance(seconds, dict) or not seconds:
         raise ValueError(f"seconds must be a non-empty dict of label -> time, got {seconds!r}")
     labels = list(seconds)
     values = np.array([float(seconds[k]) for k in labels])
     if np.any(~np.isfinite(values)) or np.any(values <= 0):
         raise ValueError(f"seconds must be positive and finite, got {seconds!r}")
-    fig = Figure(figsize=(6.5, 0.5 * len(labels) + 1.2))
+    fastest, log = values.min(), values.max() / values.min() > 100
+    fig = Figure(figsize=(7.0, 0.65 * len(labels) + 1.3))
     ax = fig.subplots()
-    bars = ax.barh(labels, values, color="#4c72b0")
-    ax.set_xscale("log")
-    ax.invert_yaxis()
-    ax.bar_label(bars, [_duration(v) for v in values], padding=3, fontsize=9)
-    ax.set_xlim(values.min() / 3, values.max() * 4)
-    ax.set_xlabel("seconds (log scale)")
+    rows = np.arange(len(labels))
+    if log:
+        ax.plot(values, rows, "o", color="#4c72b0", ms=7)
+    else:
+        ax.barh(rows, values, color="#4c72b0", height=0.5)
+    for row, v in zip(rows, values):
+        ratio = v / fastest
+        ratio = "fastest" if v == fastest else \
+            f"{ratio:,.0f}x the fastest" if ratio >= 10 else f"{ratio:.1f}x the fastest"
+        ax.annotate(f"{_duration(v)}, {ratio}", (v, row), xytext=(0, 7) if log else (5, 0),
+                    textcoords="offset points", ha="center" if log else "left",
+                    va="bottom" if log else "center", fontsize=9)
+    ax.set_yticks(rows, labels)
+    ax.set_ylim(len(labels) - 0.4, -0.9 if log else -0.6)
+    ax.grid(axis="x", color="#e4e4e4", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _duration(v) if v > 0 else "0"))
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(fastest / 8, values.max() * 8)
+        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=12))
+        ax.xaxis.set_minor_formatter(NullFormatter())     # one label per power of ten
+        ax.set_xlabel("seconds per call (log scale: equal steps are equal ratios)")
+    else:
+        ax.set_xlim(0, values.max() * 1.45)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.set_xlabel("seconds per call (linear scale, from zero)")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- photographs
+
+
+def photograph(name="grace_hopper.jpg", step=4):
+    """A sample photograph that ships with matplotlib (nothing is downloaded), as a grey
+    image (H // step, W // step) of floats in [0, 1]: each pixel the mean of a step x step
+    block of the original's mean over its colour channels."""
+    (step,) = ints_at_least("step", step, 1, 1)
+    rgb = imread(cbook.get_sample_data(name, asfileobj=False))
+    grey = rgb[..., :3].mean(axis=-1) / (255.0 if rgb.dtype == np.uint8 else 1.0)
+    H, W = grey.shape[0] // step, grey.shape[1] // step
+    return grey[:H * step, :W * step].reshape(H, step, W, step).mean(axis=(1, 3))
+
+
+def feature_maps_figure(image, maps, title=None):
+    """The image (H, W) in grey, then one panel per map (h, w) of maps = {label: array}:
+    positive values red, negative blue, zero white, each on its own symmetric scale."""
+    image = as_float_array("image", image)
+    check_ndim("image", image, 2, "(H, W)")
+    arrays = _maps(maps)
+    fig = Figure(figsize=(3.0 * (1 + len(arrays)), 3.6))
+    axes = fig.subplots(1, 1 + len(arrays))
+    axes[0].imshow(image, cmap="gray", interpolation="nearest")
+    axes[0].set_title(f"input {image.shape}", fontsize=10)
+    for ax, (label, a) in zip(axes[1:], arrays.items()):
+        top = float(np.abs(a).max()) or 1.0
+        ax.imshow(a, cmap="RdBu_r", vmin=-top, vmax=top, interpolation="nearest")
+        ax.set_title(f"{label}\n{a.shape}, max |y| {top:.2g}", fontsize=10)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- channels
+
+
+def _sheet(ax, left, top, height, width, color, gid, zorder):
+    """One channel seen from the front: a (height, width) grid with its top left corner at
+    (left, top), y growing downwards, above everything of a lower zorder."""
+    ax.add_patch(Rectangle((left, top), width, height, facecolor=color, edgecolor="#444444",
+                           lw=0.9, gid=gid, zorder=zorder))
+    for r in range(1, height):
+        ax.plot([left, left + width], [top + r, top + r], color="#888888", lw=0.4,
+                zorder=zorder + 0.1)
+    for c in range(1, width):
+        ax.plot([left + c, left + c], [top, top + height], color="#888888", lw=0.4,
+                zorder=zorder + 0.1)
+
+
+STEP = 0.6          # how far each sheet of a stack sits behind the one in front of it
+
+
+def _stack(ax, left, top, sheets, height, width, name, box=None):
+    """A stack of sheets (channels, or depth slices) drawn front to back along a diagonal,
+    sheet 0 in front; sheets is a list of colours. box (first, last, row, col, h, w) draws a
+    window through sheets first to last as a see-through cuboid on top. Returns the width
+    the stack takes."""
+    n = len(sheets)
+    corner = lambda s: (left + s * STEP, top - s * STEP)          # noqa: E731
+    for s in reversed(range(n)):                          # back to front
+        _sheet(ax, *corner(s), height, width, sheets[s], f"{name} {s}", 10 + 3 * (n - s))
+    if box is not None:
+        first, last, r, c, h, w = box
+        for s in sorted({first, last}):
+            x0, y0 = corner(s)
+            ax.add_patch(Rectangle((x0 + c, y0 + r), w, h, fill=False, lw=2.2,
+                                   edgecolor=HIGHLIGHT, gid=f"{name} window {s}", zorder=100))
+        (xf, yf), (xl, yl) = corner(first), corner(last)
+        for dr, dc in ((0, 0), (0, w), (h, 0), (h, w)):
+            ax.plot([xf + c + dc, xl + c + dc], [yf + r + dr, yl + r + dr], color=HIGHLIGHT,
+                    lw=1.2, zorder=100)
+    return width + (n - 1) * STEP
+
+
+def _stacks_axes(fig, width, top, bottom):
+    ax = fig.subplots()
+    ax.set_xlim(-0.5, width + 0.5)
+    ax.set_ylim(bottom, top)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def kernel_stack_figure(x_shape, weight_shape, position=(0, 0)):
+    """A layer with channels, drawn as stacks of sheets: the input x (C, H, W), the K
+    kernels w[o] (C, kH, kW), one sheet per input channel each, and the output (K, H_out,
+    W_out). The window that output pixel `position` reads is outlined on every input
+    sheet, and that pixel on every output sheet: output channel o sums, over the C
+    sheets, each window times kernel o's sheet of the same channel."""
+    C, H, W = ints_at_least("x_shape", x_shape, 3, 1)
+    K, C_w, kH, kW = ints_at_least("weight_shape", weight_shape, 4, 1)
+    if C_w != C:
+        raise ValueError(f"weight_shape {tuple(weight_shape)} has {C_w} input channels, "
+                         f"x_shape {tuple(x_shape)} has {C}")
+    H_out, W_out = H - kH + 1, W - kW + 1
+    if H_out < 1 or W_out < 1:
+        raise ValueError(f"a kernel of weight_shape {tuple(weight_shape)} does not fit in "
+                         f"x_shape {tuple(x_shape)}")
+    i, j = int_tuple("position", position, 2)
+    if not (0 <= i < H_out and 0 <= j < W_out):
+        raise ValueError(f"position must lie in the output {(H_out, W_out)}, got {(i, j)}")
+    channel = list(colormaps["Pastel1"](np.arange(C) % 9))
+    output = list(colormaps["Pastel2"](np.arange(K) % 8))
+    fig = Figure(figsize=(9.5, 3.6))
+    ax = fig.subplots()
+    left, labels = 0.0, []
+    used = _stack(ax, left, 0, channel, H, W, "x", (0, C - 1, i, j, kH, kW))
+    labels.append((left + used / 2, f"x ({C}, {H}, {W})\n{C} input channels"))
+    left += used + 2.0
+    for o in range(K):
+        used = _stack(ax, left, 0, channel, kH, kW, f"w[{o}]")
+        labels.append((left + used / 2, f"w[{o}]\n({C}, {kH}, {kW})"))
+        left += used + 1.0
+    left += 1.0
+    used = _stack(ax, left, 0, output, H_out, W_out, "y", (0, K - 1, i, j, 1, 1))
+    labels.append((left + used / 2, f"y ({K}, {H_out}, {W_out})\n{K} output channels"))
+    left += used
+    bottom = max(H, kH, H_out) + 1.0
+    for middle, text in labels:
+        ax.text(middle, bottom, text, ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.5, left + 0.5)
+    ax.set_ylim(bottom + 1.6, -max(C, K) * STEP - 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"y[o, {i}, {j}] = b[o] + sum over c, u, v of x[c, {i} + u, {j} + v] "
+                 f"w[o, c, u, v]: every outlined window, one kernel o", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def volume_figure(volume_shape, kernel_shape, positions):
+    """A 3-D kernel sliding through a volume, one row per position (t, i, j): the input
+    (D, H, W) as D depth slices, the kernel (kD, kH, kW) outlined on the kD slices it reads
+    (the others greyed), and the output (D - kD + 1, H - kH + 1, W - kW + 1) with the voxel
+    that position writes. One input channel; the same weights at every position."""
+    D, H, W = ints_at_least("volume_shape", volume_shape, 3, 1)
+    kD, kH, kW = ints_at_least("kernel_shape", kernel_shape, 3, 1)
+    out = (D - kD + 1, H - kH + 1, W - kW + 1)
+    if min(out) < 1:
+        raise ValueError(f"kernel_shape {(kD, kH, kW)} does not fit in volume_shape {(D, H, W)}")
+    if not isinstance(positions, (list, tuple)) or not positions:
+        raise ValueError(f"positions must be a non-empty list of (t, i, j), got {positions!r}")
+    positions = [int_tuple("positions", p, 3) for p in positions]
+    for p in positions:
+        if not all(0 <= a < n for a, n in zip(p, out)):
+            raise ValueError(f"positions must lie in the output {out}, got {p}")
+    in_width, out_width = W + (D - 1) * STEP, out[2] + (out[0] - 1) * STEP
+    column = max(in_width, out_width) + 2.0
+    out_top = H + 2.2 + out[0] * STEP
+    bottom = out_top + out[1] + 1.2
+    fig = Figure(figsize=(0.45 * column * len(positions) + 0.6, 0.45 * (bottom + D * STEP) + 0.9))
+    ax = _stacks_axes(fig, column * len(positions), -D * STEP - 0.3, bottom)
+    for n, (t, i, j) in enumerate(positions):
+        left = n * column
+        sheets = [INPUT if t <= s < t + kD else PAD for s in range(D)]
+        _stack(ax, left, 0, sheets, H, W, f"{n} x", (t, t + kD - 1, i, j, kH, kW))
+        ax.text(left + in_width / 2, H + 0.3, f"t = {t}: kernel on slices {t}-{t + kD - 1}",
+                ha="center", va="top", fontsize=9)
+        _stack(ax, left + (in_width - out_width) / 2, out_top, [OUTPUT] * out[0], out[1],
+               out[2], f"{n} y", (t, t, i, j, 1, 1))
+        ax.text(left + in_width / 2, bottom - 0.9, f"writes y{(t, i, j)}", ha="center",
+                va="top", fontsize=9)
+    ax.set_title(f"3-D convolution: x {(D, H, W)} (slice 0 in front), kernel {(kD, kH, kW)}, "
+                 f"output y {out}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- weight sharing
+
+
+def weight_sharing_figure(output_size, tile):
+    """Which kernel each output position uses, side by side: a convolution (one kernel), a
+    tiled convolution (tile (tH, tW) kernels, cycling as convzoo.tiled_conv2d cycles them)
+    and a locally connected layer (one per position). output_size (H_out, W_out)."""
+    H_o, W_o = ints_at_least("output_size", output_size, 2, 1)
+    tH, tW = ints_at_least("tile", tile, 2, 1)
+    ids = np.arange(tH * tW).reshape(tH, tW, 1, 1, 1, 1)
+    tiled = tiled_weight(ids, (H_o, W_o))[..., 0, 0, 0, 0]     # the library's own cycling
+    layers = {"convolution": np.zeros((H_o, W_o), int),
+              f"tiled, tile {tH}x{tW}": tiled,
+              "locally connected": np.arange(H_o * W_o).reshape(H_o, W_o)}
+    fig = Figure(figsize=(3.2 * len(layers), 0.42 * H_o + 1.4))
+    axes = fig.subplots(1, len(layers))
+    for ax, (name, kernel) in zip(axes, layers.items()):
+        n = int(kernel.max()) + 1
+        colors = colormaps["tab20"](np.arange(n) % 20)
+        for r in range(H_o):
+            for c in range(W_o):
+                k = int(kernel[r, c])
+                ax.add_patch(Rectangle((c, r), 1, 1, facecolor=colors[k], edgecolor="white",
+                                       lw=1.0, gid=f"{name} kernel {k}"))
+                ax.text(c + 0.5, r + 0.5, str(k), ha="center", va="center", fontsize=7)
+        ax.set_xlim(0, W_o)
+        ax.set_ylim(H_o, 0)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(f"{name}\n{n} kernel{'s' if n > 1 else ''} for {H_o * W_o} positions",
+                     fontsize=10)
+    fig.suptitle("the kernel each output position uses (same number, same weights)",
+                 fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig

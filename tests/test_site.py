@@ -1,9 +1,12 @@
 """The built site in a real browser: every chapter page loads without console errors or
 outside requests, its math is typeset by the MathJax served with the site, its figures are
-images, its glued numbers and Chinese terms are there, and its solutions start collapsed.
+images, its glued numbers and Chinese terms are there, its solutions start collapsed and
+nothing of an exercise's answer shows before its dropdown is opened, and no output shows a
+warning or a NumPy scalar repr.
 
 Needs _build/html (`make book`) and Debian's chromium + chromium-driver + fonts-noto-cjk.
 """
+import ast
 import json
 import re
 
@@ -38,6 +41,26 @@ def page_text(source):
     join = lambda cell: "".join(cell["source"])  # noqa: E731
     return ("\n".join(join(c) for c in nb["cells"] if c["cell_type"] == "markdown"),
             [join(c) for c in nb["cells"] if c["cell_type"] == "code"])
+
+
+def draws_a_figure(cell):
+    """Does the cell end in a call to convzoo.plot (whose Figure the page then shows)?"""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    if cell.lstrip().startswith("%%"):                   # a cell magic: not run as Python
+        return False
+    body = ast.parse(TransformerManager().transform_cell(cell)).body
+    last = body[-1] if body else None
+    return (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and isinstance(last.value.func, ast.Attribute)
+            and isinstance(last.value.func.value, ast.Name) and last.value.func.value.id == "plot")
+
+
+def test_draws_a_figure_sees_a_plot_call_on_the_last_statement_only():
+    assert draws_a_figure("%matplotlib inline\nx = 1\nplot.flip_figure(\n    k)\n")
+    assert not draws_a_figure("plot.flip_figure(k)\nx = 1")
+    assert not draws_a_figure("fig = plot.flip_figure(k)")
+    assert not draws_a_figure("%%solution key\nplot.flip_figure(k)")
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +105,7 @@ def test_page_renders_in_a_browser(browser, source, html):
     assert not driver.find_elements(By.CSS_SELECTOR, ".output.traceback, .output.error")
 
     # every figure a cell draws is an image that loaded and has a size
-    figures = sum(bool(re.search(r"^plot\.\w+\(", cell.strip().splitlines()[-1]))
-                  for cell in code if cell.strip())
+    figures = sum(map(draws_a_figure, code))
     images = driver.find_elements(By.CSS_SELECTOR, ".cell_output img")
     assert len(images) == figures
     for image in images:
@@ -122,6 +144,62 @@ def test_page_renders_in_a_browser(browser, source, html):
     # nothing of an assignment's hidden tests or solutions reaches the site
     source_html = driver.page_source
     assert not [leak for leak in LEAKS if leak in source_html]
+
+
+CHAPTER_NOTEBOOKS = [(s, h) for s, h in PAGES if s.suffix == ".ipynb"]
+# What a reader must never see in an output: a warning, and a NumPy scalar's repr where a
+# number belongs (np.float64(0.5), np.int64(5)).
+NOT_FOR_READERS = re.compile(r"\b[A-Z]\w*Warning\b|\bnp\.(?:float|int|uint|bool|complex|str)\w*\(")
+
+
+@pytest.mark.parametrize("source, html", CHAPTER_NOTEBOOKS, ids=[h for _, h in CHAPTER_NOTEBOOKS])
+def test_exercise_answers_stay_hidden_until_their_dropdown_is_opened(browser, source, html):
+    from selenium.webdriver.common.by import By
+
+    url, driver = browser
+    driver.get(f"{url}/{html}")
+    sections = driver.find_elements(By.CSS_SELECTOR, "section#exercises")
+    assert len(sections) == 1, "every chapter page ends in one Exercises section"
+    section = sections[0]
+    # closed: the questions and the dropdown titles, but no code, output, figure or answer
+    shown = [e.text[:80] or e.tag_name for e in section.find_elements(
+        By.CSS_SELECTOR, ".cell, .cell_input, .cell_output, pre, img, .sd-summary-content")
+        if e.is_displayed()]
+    assert shown == []
+    solutions = section.find_elements(By.CSS_SELECTOR, "details.sd-dropdown")
+    assert solutions, "an Exercises section without solutions"
+    for box in solutions:
+        assert box.get_attribute("open") is None
+        box.find_element(By.CSS_SELECTOR, "summary").click()
+        # open: the solution shows the code and the output of the check that ran at the build
+        outputs = box.find_elements(By.CSS_SELECTOR, ".sd-summary-content .highlight-text pre")
+        codes = box.find_elements(By.CSS_SELECTOR, ".sd-summary-content .highlight-python pre")
+        title = box.find_element(By.CSS_SELECTOR, "summary").text
+        assert codes and all(c.is_displayed() for c in codes), f"{title} shows no checked code"
+        assert outputs and all(o.is_displayed() and o.text.strip() for o in outputs), \
+            f"{title} shows no output of its check"
+
+
+@pytest.mark.parametrize("source, html", CHAPTER_NOTEBOOKS, ids=[h for _, h in CHAPTER_NOTEBOOKS])
+def test_no_output_shows_a_warning_or_a_numpy_scalar_repr(browser, source, html):
+    from selenium.webdriver.common.by import By
+
+    url, driver = browser
+    driver.get(f"{url}/{html}")
+    assert not driver.find_elements(By.CSS_SELECTOR, ".output.stderr")
+    outputs = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.cell_output, .highlight-text'))
+                    .map(e => e.textContent);""")
+    found = [m.group(0) for text in outputs for m in NOT_FOR_READERS.finditer(text)]
+    assert found == []
+
+
+def test_the_output_check_catches_warnings_and_numpy_reprs():
+    caught = ["UserWarning: Using padding='same'", "{'3x3': np.int64(5)}", "np.float64(0.5)",
+              "RuntimeWarning: overflow"]
+    passed = ["largest difference 3.6e-15 over 100 cases", "{'3x3': 5}", "warnings.catch_warnings"]
+    assert all(NOT_FOR_READERS.search(t) for t in caught)
+    assert not any(NOT_FOR_READERS.search(t) for t in passed)
 
 
 def test_every_chapter_page_is_in_the_site():
