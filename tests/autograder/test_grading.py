@@ -12,6 +12,8 @@ included, while other work goes on in this checkout).
 The wrong answers are also run through the release's test cells alone, as the student runs
 them before submitting (visible cases only): each must fail visibly in exactly the cells the
 grader takes its points for, so that no plausible mistake loses points it was not warned of.
+And the source's full test cells run for several seeds: hidden random cases must be valid
+for every student, and a mistake must cost the same whoever makes it.
 """
 import copy
 import csv
@@ -327,44 +329,66 @@ def test_magics_warnings_and_stderr_output_are_no_errors(graded):
     assert "RuntimeWarning" in log and "conv2d called" in log      # it did warn and print
 
 
-# -- what the student sees before submitting: the release's visible cases ----------------
+# -- what the student sees before submitting, and the hidden cases across seeds ----------
 
-VISIBLE_RUNNER = r"""
-import json, sys
+RUNNER = r"""
+import contextlib, io, json, sys
 import matplotlib
 matplotlib.use("Agg")
-failures = {}
-for name, cells in json.load(sys.stdin).items():
+results = {}
+for key, job in json.load(sys.stdin).items():
     namespace, failed = {"__name__": "__main__"}, {}
-    for cell in cells:
+    for cell in job["cells"]:
         try:
-            exec(compile(cell["source"], f"<{name} {cell['grade_id']}>", "exec"), namespace)
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell["source"], f"<{key} {cell['grade_id']}>", "exec"), namespace)
         except Exception as error:
             if cell["test"]:
                 failed[cell["grade_id"]] = f"{type(error).__name__}: {error}"
-    failures[name] = failed
-print(json.dumps(failures))
+        if cell["grade_id"] == "setup" and job["seed"] is not None:
+            namespace["GRADING_SEED"] = job["seed"]          # as the grader sets it
+    results[key] = failed
+print(json.dumps(results))
 """
 
 
-def release_cells(name):
-    """The setup, solution and test cells of submission `name` as the student holds it
-    (the release: test cells with their visible part only), in order."""
+def notebook_cells(name, hidden=False):
+    """The setup, solution and test cells of submission `name`, in order: as the student
+    holds it (the release: test cells with their visible part only), or with the source's
+    full test cells (hidden parts too) when hidden=True."""
     nb = json.loads(RELEASE.read_text()) if name == "release" else assemble(name)
-    return [{"grade_id": _grade_id(c), "test": is_test(c), "source": _source(c)}
+    full = {_grade_id(c): _source(c) for c in json.loads(SOURCE.read_text())["cells"] if is_test(c)}
+    return [{"grade_id": _grade_id(c), "test": is_test(c),
+             "source": full[_grade_id(c)] if hidden and is_test(c) else _source(c)}
             for c in nb["cells"] if c["cell_type"] == "code" and _grade_id(c)]
+
+
+def run_cells(jobs):
+    """{key: {grade_id: message}} of the test cells that fail, one fresh namespace per job."""
+    proc = subprocess.run([sys.executable, "-c", RUNNER], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, input=json.dumps(jobs))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def visible():
     """{submission: {grade_id: message}} of the release's test cells that fail when the
-    student runs them (visible cases only), in a fresh namespace per submission."""
+    student runs them (visible cases only)."""
     names = ["release", "visible_only", *HONEST, *WRONG]
-    proc = subprocess.run([sys.executable, "-c", VISIBLE_RUNNER], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300,
-                          input=json.dumps({name: release_cells(name) for name in names}))
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.splitlines()[-1])
+    return run_cells({name: {"cells": notebook_cells(name), "seed": None} for name in names})
+
+
+def test_hidden_cases_are_valid_for_any_seed_and_a_mistake_costs_the_same_for_all():
+    """The source passes its hidden tests for 20 seeds (no random case torch rejects or a
+    right answer fails), and each wrong answer loses the same cells for 3 more seeds than
+    the grading run's one."""
+    jobs = {f"source/{seed}": {"cells": notebook_cells("source", hidden=True), "seed": seed}
+            for seed in range(20)}
+    jobs.update({f"{name}/{seed}": {"cells": notebook_cells(name, hidden=True), "seed": seed}
+                 for name in ["visible_only", *HONEST, *WRONG] for seed in range(3)})
+    for key, failed in run_cells(jobs).items():
+        assert set(failed) == EXPECTED[key.split("/")[0]][0], (key, failed)
 
 
 @pytest.mark.parametrize("student", WRONG)
