@@ -156,3 +156,11 @@ def test_solution_magic_fails_the_cell_on_an_error_or_a_warning(shell):
     assert not warned.success and "careful" in str(warned.error_in_exec)
     assert not ip.run_cell("%%solution not a key\nx = 1").success
     assert glued == {}
+
+
+def test_a_check_on_the_last_line_of_a_cell_shows_its_line_once(shell, capsys):
+    ip, _ = shell
+    result = page.check("abs vs abs", abs, abs, [(-1,), (2,)])
+    assert capsys.readouterr().out == "abs vs abs: largest difference 0.0e+00 over 2 cases\n"
+    data, _ = ip.display_formatter.format(result)        # what a kernel would publish
+    assert data == {}
