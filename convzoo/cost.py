@@ -1,6 +1,6 @@
 """What a layer costs: parameters and multiply-adds (MACs), counted from its shapes.
 
-First used in the chapter on separable convolutions; the grouped, deformable and
+First used in chapter 1 (what a convolution costs); the separable, grouped, deformable and
 squeeze-and-excitation chapters count with the same functions. One MAC is one multiply
 and one add (torch's FLOP counter reports 2 FLOPs per MAC). Counts are for one input
 image and include the taps that fall on zero padding, as torch computes them.
