@@ -20,12 +20,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-build-isolation --no-deps -e .
 	touch $@
 
-# Headless Chromium and a CJK font, for the browser test of the site (Debian packages).
+# Debian packages: bubblewrap, the sandbox the grader runs students' code in; headless
+# Chromium and a CJK font, for the browser test of the site.
 system-deps:
-	if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	if command -v bwrap >/dev/null && command -v chromium >/dev/null \
+	   && command -v chromedriver >/dev/null \
 	   && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then exit 0; fi
 	$(SUDO) apt-get update -qq
-	$(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-noto-cjk fontconfig >/dev/null
+	$(SUDO) apt-get install -y -qq --no-install-recommends bubblewrap chromium chromium-driver \
+	  fonts-noto-cjk fontconfig >/dev/null
 
 # The site: every page executed, a failing cell or a broken reference fails the build.
 book: $(VENV)/.installed

@@ -1,16 +1,19 @@
 """`python -m autograder grade SUBMITTED --out OUT`: grade every student's every assignment.
 
 SUBMITTED holds <student_id>/<assignment>/<notebook>.ipynb (nbgrader's submitted layout).
-The assignments, their notebooks and their points come from the source notebooks. Writes
-OUT/grades.csv (student_id,assignment,score,max_score,status), OUT/feedback/<student_id>/
-<assignment>/<notebook>.html and OUT/logs/... (what the student's code printed; for the
-instructor). Notebooks are graded in parallel processes; each runs the student's code in a
-sandbox of its own, in a temporary folder, so nothing in the course folder changes.
+The assignments, their notebooks and their points come from the source notebooks. Each
+submitted notebook's code runs in a bubblewrap sandbox of its own (isolation.py); the
+tests run here, in worker processes. Only when every sandbox of the run is gone, and the
+course folder and SUBMITTED are checked to be as they were, are OUT/grades.csv
+(student_id,assignment,score,max_score,status), OUT/feedback/<student_id>/<assignment>/
+<notebook>.html (for the student) and OUT/logs/... (for the instructor) written.
 """
 import concurrent.futures
 import csv
+import hashlib
 import multiprocessing
 import os
+import secrets as secrets_mod
 import shutil
 import subprocess
 import sys
@@ -18,16 +21,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import feedback
+from autograder import feedback, isolation
 from autograder.course import load_course, secret_lines
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
+SEED_FILE = "grading-seed.txt"
+MAX_LOG_BYTES = 2**20
+UNSAFE = "UNSAFE: graded without an OS sandbox (--unsafe-no-sandbox)"
 
 
-def _init_worker(mpl_dir):
-    os.environ["MPLBACKEND"] = "Agg"
-    os.environ["MPLCONFIGDIR"] = mpl_dir
-    os.environ["AUTOGRADER_MPLCONFIGDIR"] = mpl_dir
+def _init_worker():
+    sys.dont_write_bytecode = True
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:                                   # the tests' reference; load it once per worker
         import torch
@@ -74,17 +78,129 @@ def _status(result):
 def _placeholder(student, nb, status):
     return {"student": student, "assignment": nb.assignment, "notebook": nb.name,
             "score": 0.0, "max_score": nb.max_score, "status": status, "tests": [],
-            "cell_errors": [], "flags": [], "seconds": 0.0, "grader_error": None}
+            "cell_errors": [], "flags": [], "notes": [], "seconds": 0.0,
+            "grader_error": None, "left_running": False}
+
+
+# -- what instructors meet in real exports ------------------------------------------------
+
+def _listing(paths, folder, limit=5):
+    names = sorted(str(p.relative_to(folder)) for p in paths)
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def missing_notebook(folder, expected):
+    """'missing notebook: found X, expected Y' for a folder without the expected notebook."""
+    notebooks = [p for p in folder.rglob("*") if p.is_file()
+                 and p.suffix.lower() == ".ipynb" and ".ipynb_checkpoints" not in p.parts]
+    if not notebooks:
+        return f"missing notebook: no notebook in {folder.name}/, expected {expected}"
+    hints = []
+    for p in notebooks:
+        if p.parent != folder:
+            hints.append("in a nested folder")
+        elif p.suffix != ".ipynb":
+            hints.append("the extension must be .ipynb")
+        elif p.name.lower() == expected.lower():
+            hints.append("names are case-sensitive")
+        else:
+            hints.append("renamed?")
+    return (f"missing notebook: found {_listing(notebooks, folder)} "
+            f"({'; '.join(dict.fromkeys(hints))}), expected {expected}")
+
+
+def missing_assignment(student_dir, assignment, notebooks):
+    """'missing assignment: found ...' when <student>/<assignment>/ is absent."""
+    near = [p for p in student_dir.iterdir() if p.name.lower() == assignment.lower()]
+    if near:
+        return (f"missing assignment: found folder {near[0].name}/ (names are "
+                f"case-sensitive), expected {assignment}/")
+    loose = [p for p in student_dir.iterdir() if p.is_file() and p.name in notebooks]
+    if loose:
+        return (f"missing assignment: found {loose[0].name} directly in the student's "
+                f"folder, expected {assignment}/{loose[0].name}")
+    return f"missing assignment: no folder {assignment}/"
+
+
+# -- secrets and checks -------------------------------------------------------------------
+
+def secret_seed(out, given):
+    """The secret mixed into every hidden-test seed: --seed if given, else the one kept in
+    OUT (drawn at random on the first grading into OUT, readable by its owner only)."""
+    path = out / SEED_FILE
+    stored = path.read_text().strip() if path.is_file() else None
+    if given is not None:
+        if stored is not None and stored != given:
+            print(f"autograder grade: using --seed, not the seed kept in {path}",
+                  file=sys.stderr)
+        seed = given
+    else:
+        seed = stored or secrets_mod.token_hex(16)
+    if stored is None:
+        path.write_text(seed + "\n")
+        path.chmod(0o600)
+    return seed
+
+
+def fingerprint(root, skip=(), contents=False):
+    """{path: (mode, size, mtime, ctime[, sha256])} of everything under root (symbolic
+    links not followed), without the skipped folders and __pycache__."""
+    root, skip = str(root), {str(s) for s in skip}
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and os.path.join(folder, d) not in skip]
+        for name in [*dirs, *files, ""]:
+            path = os.path.join(folder, name) if name else folder
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            entry = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            if contents and os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as f:
+                    entry += (hashlib.sha256(f.read()).hexdigest(),)
+            found[path] = entry
+    return found
+
+
+def changes(before, after):
+    return sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
 
 
 def _prewarm_matplotlib(mpl_dir):
-    """Build matplotlib's font cache once, for every sandbox to read."""
-    env = dict(os.environ, MPLCONFIGDIR=mpl_dir, MPLBACKEND="Agg")
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    """Build matplotlib's font cache once, as the sandbox's interpreter sees matplotlib."""
+    _, sites = isolation.site_entries()
+    command = isolation.python_command(0, 1, sites)[:5] + [
+        "import site, sys; [site.addsitedir(d) for d in sys.argv[1:]]; "
+        "import matplotlib.font_manager", *sites]
+    env = dict(isolation.sandbox_environment(mpl_dir), MPLCONFIGDIR=mpl_dir)
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+
+
+def _copy_log(source, target, result):
+    """The instructor's log: what the code printed (capped), then what the grader noted."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = source.read_bytes() if source.is_file() else b""
+    if len(data) > MAX_LOG_BYTES:
+        half = MAX_LOG_BYTES // 2
+        data = (data[:half] + f"\n[... {len(data) - 2 * half} bytes left out ...]\n".encode()
+                + data[-half:])
+    lines = [f"status: {_status(result)}", f"seconds: {result['seconds']:.1f}"]
+    lines += [f"cell {c['label']} raised {c['type']}: {c['message']}"
+              for c in result.get("cell_errors", [])]
+    lines += [f"test {t['grade_id']}: {t['error']['type']}: {t['error']['message']}"
+              + (f" [last call {t['error']['call']}]" if t["error"].get("call") else "")
+              for t in result.get("tests", []) if t.get("error")]
+    lines += result.get("notes", [])
+    target.write_bytes(b"--- what the notebook printed ---\n" + data
+                       + b"\n--- the grader ---\n" + "\n".join(lines).encode() + b"\n")
 
 
 def run(args):
+    sys.dont_write_bytecode = True
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"          # the workers write no __pycache__
     source = Path(args.source).resolve()
     release = Path(args.release).resolve()
     submitted = Path(args.submitted).resolve()
@@ -93,53 +209,62 @@ def run(args):
         sys.exit(f"autograder grade: {args.submitted} is not a folder")
     if not source.is_dir():
         sys.exit(f"autograder grade: source folder {args.source} not found")
+    if min(args.timeout, args.call_timeout, args.cell_timeout, args.jobs or 1) <= 0:
+        sys.exit("autograder grade: --timeout, --cell-timeout, --call-timeout and --jobs "
+                 "must be positive")
+    unsafe = args.unsafe_no_sandbox
+    if not unsafe:
+        problem = isolation.bwrap_problem()
+        if problem:
+            sys.exit(f"autograder grade: refusing to grade: {problem}")
     course = load_course(source)
     if not course:
         sys.exit(f"autograder grade: no assignment notebooks in {args.source}")
-    if args.timeout <= 0 or (args.jobs is not None and args.jobs < 1):
-        sys.exit("autograder grade: --timeout and --jobs must be positive")
-    secrets = secret_lines(course, release)
+    hidden = secret_lines(course, release)
     students = sorted(d.name for d in submitted.iterdir()
                       if d.is_dir() and not d.name.startswith("."))
     for extra in sorted({a.name for s in students for a in (submitted / s).iterdir()
                          if a.is_dir()} - set(course) - {".ipynb_checkpoints"}):
-        print(f"autograder grade: ignoring {extra!r}: not an assignment in {args.source}",
-              file=sys.stderr)
-
+        if not any(extra.lower() == a.lower() for a in course):
+            print(f"autograder grade: ignoring {extra!r}: not an assignment in {args.source}",
+                  file=sys.stderr)
+    course_root = source.parent
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("feedback", "logs"):
-        shutil.rmtree(out / name, ignore_errors=True)
+    seed = secret_seed(out, args.seed)
     work = Path(tempfile.mkdtemp(prefix="autograder-"))
-    mpl_dir = str(work / "matplotlib")
-    os.makedirs(mpl_dir)
-    _prewarm_matplotlib(mpl_dir)
-    roots = {source.parent, source, release, submitted, out, work}
-    secret_roots = sorted(str(r) for r in roots if str(r) != "/")
-    # the sandbox may read the Python installation, the shared font cache, and this
-    # package (IPython's tracebacks quote it); nothing else of the course
-    package = str(Path(__file__).resolve().parent)
-    read_roots = sorted({sys.prefix, sys.base_prefix, mpl_dir, package})
+    work.chmod(0o755)
+    skip = {out, work}
+    before = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
 
+    mpl_dir = work / "matplotlib"
+    mpl_dir.mkdir()
+    _prewarm_matplotlib(str(mpl_dir))
+    unsafe_site = isolation.unsafe_site(work / "unsafe" / "site") if unsafe else None
     results, jobs = {}, []
     for student in students:
         for assignment, notebooks in course.items():
             folder = submitted / student / assignment
+            names = {nb.name for nb in notebooks}
             for nb in notebooks:
                 key = (student, assignment, nb.name)
                 if not folder.is_dir():
-                    results[key] = _placeholder(student, nb, "missing assignment")
+                    results[key] = _placeholder(
+                        student, nb, missing_assignment(submitted / student, assignment, names))
                 elif not (folder / nb.name).is_file():
-                    results[key] = _placeholder(student, nb, "missing notebook")
+                    results[key] = _placeholder(student, nb, missing_notebook(folder, nb.name))
                 else:
-                    log = out / "logs" / student / assignment / (Path(nb.name).stem + ".log")
+                    log = work / "logs" / student / assignment / (Path(nb.name).stem + ".log")
                     log.parent.mkdir(parents=True, exist_ok=True)
                     jobs.append({"student": student, "source_nb": nb,
                                  "path": str(folder / nb.name),
                                  "release_dir": str(release / assignment),
                                  "work_dir": str(work), "log_path": str(log),
-                                 "timeout": args.timeout, "seed": args.seed,
-                                 "memory_mb": args.memory, "secret_roots": secret_roots,
-                                 "read_roots": read_roots})
+                                 "timeout": args.timeout, "call_timeout": args.call_timeout,
+                                 "cell_timeout": args.cell_timeout,
+                                 "secret": seed, "memory_mb": args.memory,
+                                 "processes": args.processes, "scratch_mb": args.scratch,
+                                 "mpl_cache": str(mpl_dir), "unsafe": unsafe,
+                                 "unsafe_site": unsafe_site})
 
     n_jobs = args.jobs or os.cpu_count() or 1
     progress = Progress(len(jobs))
@@ -149,7 +274,7 @@ def run(args):
             with concurrent.futures.ProcessPoolExecutor(
                     max_workers=min(n_jobs, len(jobs)),
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_init_worker, initargs=(mpl_dir,)) as pool:
+                    initializer=_init_worker) as pool:
                 futures = {pool.submit(_grade, job): job for job in jobs}
                 for future in concurrent.futures.as_completed(futures):
                     job = futures[future]
@@ -157,14 +282,46 @@ def run(args):
                     try:
                         results[key] = future.result()
                     except Exception as error:  # the grader's own failure
-                        results[key] = _placeholder(job["student"], job["source_nb"],
-                                                    f"grader error: {type(error).__name__}: {error}")
+                        results[key] = _placeholder(
+                            job["student"], job["source_nb"],
+                            f"grader error: {type(error).__name__}: {error}")
                         results[key]["grader_error"] = str(error)
                     progress.step(f"{key[0]}/{key[1]}: {results[key]['status']}")
+        # every worker has exited, and with it every sandbox (each is killed, with its
+        # cgroup and PID namespace, before its worker returns a result)
+        elapsed = time.monotonic() - started
+        after = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
+        changed = changes(before[0], after[0]) + changes(before[1], after[1])
+        left = [r for r in results.values() if r.get("left_running")]
+        if changed or left:
+            for path in changed[:20]:
+                print(f"autograder grade: changed during grading: {path}", file=sys.stderr)
+            for r in left:
+                print(f"autograder grade: the sandbox of {r['student']}/{r['assignment']} "
+                      f"could not be ended", file=sys.stderr)
+            print("autograder grade: no grades written: the course folder or SUBMITTED "
+                  "changed while grading, or a sandbox outlived its run", file=sys.stderr)
+            return 2
+        write_outputs(out, work, students, course, results, hidden, unsafe)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    elapsed = time.monotonic() - started
 
+    seconds = [r["seconds"] for r in results.values() if r["seconds"]]
+    if seconds:
+        print(f"graded {len(seconds)} notebooks in {elapsed:.1f} s with {n_jobs} jobs: "
+              f"{sum(seconds) / len(seconds):.1f} s per submission on average, "
+              f"{max(seconds):.1f} s at most", file=sys.stderr)
+    print(f"wrote {out / 'grades.csv'} and {out / 'feedback'}", file=sys.stderr)
+    errors = [r for r in results.values() if r.get("grader_error")]
+    for r in errors:
+        print(f"grader error for {r['student']}/{r['assignment']}/{r['notebook']}: "
+              f"{r['grader_error']}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def write_outputs(out, work, students, course, results, hidden, unsafe):
+    for name in ("feedback", "logs"):
+        shutil.rmtree(out / name, ignore_errors=True)
     rows = []
     for student in students:
         for assignment, notebooks in course.items():
@@ -176,29 +333,21 @@ def run(args):
                 status = parts[0]["status"]
             else:
                 status = "; ".join(f"{p['notebook']}: {_status(p)}" for p in parts)
+            if unsafe:
+                status += "; " + UNSAFE
             rows.append({"student_id": student, "assignment": assignment,
                          "score": feedback.number(sum(p["score"] for p in parts)),
                          "max_score": feedback.number(sum(p["max_score"] for p in parts)),
                          "status": status})
             for p in parts:
-                page = out / "feedback" / student / assignment / (Path(p["notebook"]).stem + ".html")
+                stem = Path(p["notebook"]).stem
+                page = out / "feedback" / student / assignment / f"{stem}.html"
                 page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(feedback.render(p, secrets), encoding="utf-8")
+                page.write_text(feedback.render(p, hidden), encoding="utf-8")
+                _copy_log(work / "logs" / student / assignment / f"{stem}.log",
+                          out / "logs" / student / assignment / f"{stem}.log", p)
     rows.sort(key=lambda r: (r["student_id"], r["assignment"]))
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-
-    seconds = [r["seconds"] for r in results.values() if r["seconds"]]
-    if seconds:
-        print(f"graded {len(seconds)} notebooks in {elapsed:.1f} s with {n_jobs} jobs: "
-              f"{sum(seconds) / len(seconds):.1f} s per submission on average, "
-              f"{max(seconds):.1f} s at most", file=sys.stderr)
-    print(f"wrote {out / 'grades.csv'} ({len(rows)} rows) and {out / 'feedback'}",
-          file=sys.stderr)
-    errors = [r for r in results.values() if r.get("grader_error")]
-    for r in errors:
-        print(f"grader error for {r['student']}/{r['assignment']}/{r['notebook']}: "
-              f"{r['grader_error']}", file=sys.stderr)
-    return 1 if errors else 0

@@ -1,11 +1,16 @@
 """The judge: grades one submitted notebook without ever running the student's code itself.
 
-The student's code runs in a sandbox process (autograder/sandbox.py). The judge runs the
-SOURCE notebook's read-only setup cells and then each test cell's full source (visible and
-hidden parts, from solutions/, never from the submission) in a fresh namespace in which
-the student's function names are proxies: calling one sends the arguments to the sandbox
-and returns what the student's function returned there. A test cell earns its points if it
-runs without an exception (nbgrader's rule).
+The student's code runs in a sandbox process inside bubblewrap (isolation.py, limits.py,
+sandbox.py). The judge runs the SOURCE notebook's read-only setup cells and then each test
+cell's full source (visible and hidden parts, from solutions/, never from the submission)
+in a fresh namespace in which the student's function names are proxies: calling one sends
+the arguments to the sandbox and returns what the student's function returned there. A
+test cell earns its points if it runs without an exception (nbgrader's rule).
+
+Each call has its own deadline (--call-timeout) as well as the notebook's (--timeout). A
+call that overruns it, or that ends the sandbox, fails that test only: the sandbox is
+killed, started again for the remaining tests (at most MAX_RESTARTS times), and the
+student's cells are run again in it.
 """
 import builtins
 import contextlib
@@ -17,27 +22,25 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
 from autograder import course as course_mod
-from autograder import forbidden, protocol, static
+from autograder import isolation, limits, protocol, static
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
-MAX_MESSAGE_CHARS = 500
-PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
-# -P: the sandbox's folder (the student's files) does not shadow modules before it starts
-SAFE_PATH = ["-P"] if sys.version_info >= (3, 11) else []
+MAX_MESSAGE_CHARS = 300          # of an exception message, in the judge
+MAX_RESTARTS = 5
+MAX_SUBMITTED_BYTES = 50 * 2**20  # the student's files beside the notebook, in all
 
 
 # -- what can end a submission early (BaseException: a test's `except Exception` cannot
 # swallow them) -------------------------------------------------------------------------
 
 class Abort(BaseException):
-    status = "error"
+    pass
 
 
 class Timeout(Abort):
@@ -58,20 +61,26 @@ class GraderError(Exception):
 
 # -- what the proxies raise in the test code ---------------------------------------------
 
-class ForbiddenLibraryError(RuntimeError):
-    """The student's function used (or loaded) a library graded code may not use."""
-
-
 class StudentError(RuntimeError):
     """An exception of the student's function whose type is not a builtin."""
+
+
+class CallFailed(RuntimeError):
+    """The student's function did not return: it overran its deadline or ended the sandbox."""
+
+
+class CellFailed(Exception):
+    """A cell of the notebook overran its deadline or ended the sandbox."""
+
+    def __init__(self, index, kind, message):
+        super().__init__(message)
+        self.index, self.kind, self.message = index, kind, message
 
 
 def student_exception(kind, message, function):
     cls = getattr(builtins, kind, None) if isinstance(kind, str) else None
     error = None
-    if kind == "ForbiddenLibraryError":
-        error = ForbiddenLibraryError(message)
-    elif isinstance(cls, type) and issubclass(cls, Exception):
+    if isinstance(cls, type) and issubclass(cls, Exception):
         try:
             error = cls(message)
         except Exception:  # builtins with other constructors (UnicodeDecodeError, ...)
@@ -82,54 +91,75 @@ def student_exception(kind, message, function):
     return error
 
 
-def grading_seed(seed, student_id):
-    """A stable per-student seed for the hidden tests' shapes."""
-    digest = hashlib.sha256(f"{seed}:{student_id}".encode()).hexdigest()
+def grading_seed(secret, student_id):
+    """The hidden tests' seed for one student: secret (kept in OUT) mixed with the id."""
+    digest = hashlib.sha256(f"{secret}:{student_id}".encode()).hexdigest()
     return int(digest[:8], 16)
 
 
-# -- the channel to the sandbox ---------------------------------------------------------
+def describe(value, depth=0):
+    """A short description of an argument for the feedback: shapes, not values."""
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return f"array{tuple(value.shape)} {value.dtype}"
+    if isinstance(value, (list, tuple)) and depth < 2:
+        inner = ", ".join(describe(v, depth + 1) for v in value[:6])
+        inner += ", ..." if len(value) > 6 else ""
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def describe_call(name, args, kwargs):
+    parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()]
+    text = f"{name}({', '.join(parts)})"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+# -- the channel to one sandbox process -------------------------------------------------
 
 class Sandbox:
-    """A running sandbox process and the two pipes to it."""
+    """A running sandbox (bwrap, or a plain process with --unsafe-no-sandbox) and its pipes."""
 
-    def __init__(self, folder, log_path, deadline, timeout):
-        self.deadline, self.timeout = deadline, timeout
-        self.next_id = 0
-        self.buffer = b""
-        self.loaded = set()            # forbidden libraries seen in the sandbox's memory
-        self.blocked = []              # what the sandbox's audit hook refused
+    def __init__(self, job, staging, log):
+        self.job, self.next_id, self.buffer = job, 0, b""
+        self.activity = "starting"
+        self.cgroup = limits.Cgroup.create(job["memory_mb"], job["processes"])
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
-        env = {
-            "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin",
-            "HOME": str(folder), "IPYTHONDIR": str(folder / ".ipython"), "TMPDIR": str(folder),
-            "MPLCONFIGDIR": os.environ.get("AUTOGRADER_MPLCONFIGDIR", str(folder / ".matplotlib")),
-            "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
-            "PYTHONPATH": PACKAGE_PARENT, "PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1",
-            "PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8",
-        }
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, *SAFE_PATH, "-m", "autograder.sandbox", str(req_r), str(resp_w)],
-                cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
+        cpu = job["timeout"] + 5
+        launch = limits.launch_command(self.cgroup, limits.rlimits(job["memory_mb"], cpu,
+                                                                   processes=job["processes"]))
+        if job["unsafe"]:
+            self.home = Path(tempfile.mkdtemp(prefix="home-", dir=job["work_dir"]))
+            site, lib = job["unsafe_site"]
+            command = launch + isolation.python_command(req_r, resp_w, [site], lib)
+            env, cwd = isolation.sandbox_environment(str(self.home)), self.home
+            self.paths = {"submission_dir": str(staging), "mpl_cache": job["mpl_cache"]}
+        else:
+            self.home = None
+            _, sites = isolation.site_entries()
+            command = (launch + isolation.bwrap_command(staging, job["mpl_cache"],
+                                                        job["scratch_mb"])
+                       + isolation.python_command(req_r, resp_w, sites))
+            env, cwd = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, "/"
+            self.paths = {"submission_dir": isolation.SUBMISSION,
+                          "mpl_cache": isolation.MPL_CACHE}
+        self.process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
         os.close(req_r)
         os.close(resp_w)
         os.set_blocking(self.req_w, False)
 
-    # low level
-    def _remaining(self):
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise Timeout(f"timeout after {self.timeout:g} s")
-        return remaining
-
-    def _send(self, message):
+    # low level: every wait ends at the deadline given
+    def _send(self, message, deadline, on_timeout):
         data = protocol.dumps(message)
         while data:
-            _, writable, _ = select.select([], [self.req_w], [], self._remaining())
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise on_timeout()
+            _, writable, _ = select.select([], [self.req_w], [], remaining)
             if not writable:
                 continue
             try:
@@ -137,16 +167,19 @@ class Sandbox:
             except BlockingIOError:
                 continue
             except BrokenPipeError:
-                raise self._died() from None
+                raise self.died() from None
 
-    def _receive(self):
+    def _receive(self, deadline, on_timeout):
         while b"\n" not in self.buffer:
-            readable, _, _ = select.select([self.resp_r], [], [], self._remaining())
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise on_timeout()
+            readable, _, _ = select.select([self.resp_r], [], [], remaining)
             if not readable:
                 continue
             chunk = os.read(self.resp_r, 1 << 20)
             if not chunk:
-                raise self._died()
+                raise self.died()
             self.buffer += chunk
             if len(self.buffer) > protocol.MAX_LINE_BYTES:
                 raise ProtocolViolation("protocol error: message too long")
@@ -156,77 +189,95 @@ class Sandbox:
         except protocol.ProtocolError as error:
             raise ProtocolViolation(f"protocol error: {error}") from None
 
-    def _died(self):
+    def died(self):
+        """The SandboxDied for a sandbox whose channel closed: how it ended, and doing what."""
         try:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
-            return SandboxDied("kernel died (closed its channel)")
-        if code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return SandboxDied(f"kernel died ({name})")
-        return SandboxDied(f"kernel died (exit code {code})")
-
-    def request(self, message):
-        self.next_id += 1
-        message = dict(message, id=self.next_id)
-        self._send(message)
-        reply = self._receive()
-        if reply.get("id") != self.next_id:
-            raise ProtocolViolation("protocol error: reply to another request")
-        blocked = reply.get("blocked")
-        if isinstance(blocked, list):
-            self.blocked = [str(b)[:200] for b in blocked[:50]]
-        self.check_memory(self.process.pid)
-        return reply
-
-    def check_memory(self, *pids):
-        for pid in pids:
-            self.loaded.update(forbidden.libraries_loaded(pid))
-
-    def check_session(self):
-        self.check_memory(*forbidden.session_members(self.process.pid))
+            how = "closed its channel"
+        else:
+            if code < 0:
+                try:
+                    how = signal.Signals(-code).name
+                except ValueError:
+                    how = f"signal {-code}"
+            elif code > 128 and code - 128 in set(signal.Signals):
+                how = signal.Signals(code - 128).name      # bwrap reports its child's signal
+            else:
+                how = f"exit code {code}"
+        if self.cgroup is not None and self.cgroup.memory_exceeded():
+            how += f", memory limit of {self.job['memory_mb']} MB"
+        died = SandboxDied(f"kernel died ({how}) {self.activity}")
+        died.how = how
+        return died
 
     # high level
-    def run(self, cells, memory_mb, sandbox_dir, secret_roots, read_roots):
-        reply = self.request({"op": "run", "cells": cells, "memory_mb": memory_mb,
-                              "sandbox_dir": str(sandbox_dir), "secret_roots": secret_roots,
-                              "read_roots": read_roots})
+    def run(self, cells, deadline, timeout, cell_timeout):
+        """Run the cells; the errors they raised. A cell that overruns cell_timeout or ends
+        the sandbox raises CellFailed; the notebook's deadline raises Timeout."""
+        current, cell_end = None, deadline
+
+        def late():
+            if time.monotonic() >= deadline or current is None:
+                return Timeout(f"timeout after {timeout:g} s {self.activity}")
+            return CellFailed(current, "CellTimeout", f"did not finish within {cell_timeout:g} s")
+
+        self.next_id += 1
+        self._send({"op": "run", "id": self.next_id, "cells": cells, **self.paths},
+                   deadline, late)
+        while True:
+            try:
+                reply = self._receive(min(deadline, cell_end), late)
+            except SandboxDied as died:
+                if current is None:
+                    raise
+                raise CellFailed(current, "KernelDied", f"ended the kernel ({died.how})") from None
+            if reply.get("id") != self.next_id:
+                raise ProtocolViolation("protocol error: reply to another request")
+            if reply.get("type") == "progress":
+                index = reply.get("index")
+                if not isinstance(index, int) or not 0 <= index < len(cells):
+                    raise ProtocolViolation("protocol error: bad progress message")
+                current, cell_end = index, time.monotonic() + cell_timeout
+                self.activity = f"while running cell {cells[index]['label']}"
+                continue
+            break
         report = reply.get("cells")
         if reply.get("type") != "ready" or not isinstance(report, list):
             raise ProtocolViolation("protocol error: bad ready message")
-        self.check_session()
         errors = []
-        for item in report[:len(cells)]:
+        for item, cell in zip(report, cells):
             error = item.get("error") if isinstance(item, dict) else None
             if isinstance(error, dict):
-                errors.append({"label": str(item.get("label", "?"))[:100],
+                errors.append({"label": cell["label"], "read_only": bool(cell.get("statements")),
                                "type": str(error.get("type", "?"))[:100],
-                               "message": str(error.get("message", ""))[:MAX_MESSAGE_CHARS]})
+                               "message": str(error.get("message", ""))[:2000]})
         return errors
 
-    def call(self, name, args, kwargs):
+    def call(self, name, args, kwargs, deadline, call_deadline, timeout, call_timeout, where):
         try:
             message = {"op": "call", "name": name,
                        "args": [protocol.encode(a) for a in args],
                        "kwargs": [[k, protocol.encode(v)] for k, v in kwargs.items()]}
         except TypeError as error:
             raise GraderError(f"a test passed {name} an argument that cannot be sent: {error}")
-        reply = self.request(message)
-        if self.loaded:
-            raise ForbiddenLibraryError(
-                f"{', '.join(sorted(self.loaded))} got loaded into your notebook's process; "
-                f"graded code may not use it")
-        keys = {"ok", "error", "forbidden"} & set(reply)
+        self.activity = f"in test {where}, calling {describe_call(name, args, kwargs)}"
+        self.next_id += 1
+        message["id"] = self.next_id
+
+        def late():
+            if time.monotonic() >= deadline:
+                return Timeout(f"timeout after {timeout:g} s {self.activity}")
+            return CallFailed(f"your {name} did not return within {call_timeout:g} s")
+
+        end = min(deadline, call_deadline)
+        self._send(message, end, late)
+        reply = self._receive(end, late)
+        if reply.get("id") != self.next_id:
+            raise ProtocolViolation("protocol error: reply to another request")
+        keys = {"ok", "error"} & set(reply)
         if len(keys) != 1:
             raise ProtocolViolation("protocol error: reply without a result")
-        if "forbidden" in reply:
-            names = reply["forbidden"] if isinstance(reply["forbidden"], list) else []
-            self.loaded.update(str(n)[:40] for n in names)
-            raise ForbiddenLibraryError(f"{name} used {', '.join(map(str, names))}; "
-                                        f"graded code may not use it")
         if "error" in reply:
             error = reply["error"] if isinstance(reply["error"], dict) else {}
             raise student_exception(str(error.get("type", "Exception"))[:100],
@@ -237,6 +288,7 @@ class Sandbox:
             raise ProtocolViolation(f"protocol error: {error}") from None
 
     def kill(self):
+        """End the sandbox and everything it started; True when nothing of it is left."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -245,21 +297,98 @@ class Sandbox:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        gone = True
+        if self.cgroup is not None:
+            gone = self.cgroup.kill()
+            self.cgroup.remove()
         for fd in (self.req_w, self.resp_r):
             try:
                 os.close(fd)
             except OSError:
                 pass
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+        return gone and self.process.poll() is not None
+
+
+class Session:
+    """The sandbox of one submission, started again after a call that failed it."""
+
+    def __init__(self, job, staging, plan, log, deadline):
+        self.job, self.staging, self.plan, self.log = job, staging, plan, log
+        self.deadline = deadline
+        self.sandbox = None
+        self.restarts = 0
+        self.skipped = []                    # cells left out after they failed the sandbox
+        self.notes = []                      # for the instructor's log
+        self.test = "?"
+        self.last_call = None
+
+    def start(self):
+        """Start the sandbox and run the cells, leaving out any cell that overruns its
+        deadline or ends the sandbox (and starting again without it); their errors."""
+        while True:
+            self.sandbox = Sandbox(self.job, self.staging, self.log)
+            try:
+                return self.sandbox.run(self.plan, self.deadline, self.job["timeout"],
+                                        self.job["cell_timeout"])
+            except CellFailed as failed:
+                self.stop()
+                cell = self.plan.pop(failed.index)
+                self.skipped.append({"label": cell["label"], "type": failed.kind,
+                                     "read_only": bool(cell.get("statements")),
+                                     "message": f"{failed.message}; the grader ran your "
+                                                f"notebook again without this cell"})
+                self.notes.append(f"cell {cell['label']} {failed.message}: left out")
+                self.restarts += 1
+                if self.restarts > MAX_RESTARTS:
+                    raise SandboxDied(f"kernel died: {self.restarts} cells ended the sandbox "
+                                      f"or did not finish") from None
+
+    def call(self, name, args, kwargs):
+        self.last_call = describe_call(name, args, kwargs)
+        if self.sandbox is None:
+            if self.restarts >= MAX_RESTARTS:
+                raise CallFailed(f"not run: your code failed {MAX_RESTARTS} calls already "
+                                 f"(timeouts or crashes), so the sandbox was not restarted")
+            self.restarts += 1
+            self.notes.append(f"sandbox restarted ({self.restarts}) for test {self.test}")
+            try:
+                self.start()
+            except SandboxDied as error:
+                self.stop()
+                raise CallFailed(f"your notebook's cells ended the sandbox when it was "
+                                 f"started again: {error}") from None
+        call_deadline = time.monotonic() + self.job["call_timeout"]
+        try:
+            return self.sandbox.call(name, args, kwargs, self.deadline, call_deadline,
+                                     self.job["timeout"], self.job["call_timeout"], self.test)
+        except CallFailed as error:
+            self.notes.append(f"test {self.test}: {error}; {self.last_call}")
+            self.stop()
+            raise
+        except SandboxDied as error:
+            self.notes.append(f"test {self.test}: {error}")
+            self.stop()
+            raise CallFailed(f"your {name} ended the sandbox: {str(error).split(' in test')[0]}") \
+                from None
+
+    def stop(self):
+        gone = True
+        if self.sandbox is not None:
+            gone = self.sandbox.kill()
+            self.sandbox = None
+        return gone
 
 
 class StudentFunction:
     """Stands in the test's namespace for the student's function of that name."""
 
-    def __init__(self, sandbox, name):
-        self._sandbox, self.__name__ = sandbox, name
+    def __init__(self, session, name):
+        self._session, self.__name__ = session, name
 
     def __call__(self, *args, **kwargs):
-        return self._sandbox.call(self.__name__, args, kwargs)
+        return self._session.call(self.__name__, args, kwargs)
 
     def __repr__(self):
         return f"<your function {self.__name__}, run in the sandbox>"
@@ -273,10 +402,13 @@ class InvalidNotebook(Exception):
 
 def read_submission(path):
     """The cells of a submitted notebook, checked only as far as grading needs."""
-    if Path(path).stat().st_size > MAX_NOTEBOOK_BYTES:
+    path = Path(path)
+    if path.is_symlink() or not path.is_file():
+        raise InvalidNotebook("invalid notebook (not a regular file: a symbolic link?)")
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise InvalidNotebook("invalid notebook (larger than 50 MB)")
     try:
-        nb = json.loads(Path(path).read_bytes())
+        nb = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidNotebook("invalid notebook (not JSON)") from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
@@ -300,7 +432,8 @@ def execution_plan(source_nb, cells):
         if original is not None and original.kind == "test":
             continue
         if original is not None and original.kind == "setup":
-            plan.append({"label": f"{grade_id} (read-only)", "source": original.source})
+            plan.append({"label": f"{grade_id} (read-only)", "source": original.source,
+                         "statements": True})
             continue
         source = course_mod.cell_source(cell)
         label = grade_id if original is not None and original.kind == "solution" \
@@ -308,6 +441,37 @@ def execution_plan(source_nb, cells):
         plan.append({"label": label, "source": source})
         student_sources.append(source)
     return plan, student_sources
+
+
+def stage_files(job, staging, notes):
+    """The files the sandbox gets: the student's (regular files only, beside the notebook
+    or in folders under it), then the release's, then the submitted notebook."""
+    folder = Path(job["path"]).parent
+    total = 0
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if ".ipynb_checkpoints" in relative.parts or path.is_dir():
+            continue
+        if path.is_symlink() or not path.is_file():
+            notes.append(f"not copied into the sandbox (not a regular file): {relative}")
+            continue
+        size = path.stat().st_size
+        if total + size > MAX_SUBMITTED_BYTES:
+            notes.append(f"not copied into the sandbox (over 50 MB in all): {relative}")
+            continue
+        if any(p.is_symlink() for p in path.parents if folder in p.parents):
+            notes.append(f"not copied into the sandbox (inside a linked folder): {relative}")
+            continue
+        total += size
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, staging / relative)
+    release = job.get("release_dir")
+    if release and Path(release).is_dir():
+        shutil.copytree(release, staging, dirs_exist_ok=True, symlinks=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copyfile(job["path"], staging / job["source_nb"].name)
+    for path in [staging, *staging.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 # -- running the tests ------------------------------------------------------------------
@@ -355,8 +519,8 @@ def grade_notebook(job):
     source_nb = job["source_nb"]
     result = {"student": job["student"], "assignment": source_nb.assignment,
               "notebook": source_nb.name, "score": 0.0, "max_score": source_nb.max_score,
-              "status": "", "tests": [], "cell_errors": [], "flags": [],
-              "seconds": 0.0, "grader_error": None}
+              "status": "", "tests": [], "cell_errors": [], "flags": [], "notes": [],
+              "seconds": 0.0, "grader_error": None, "left_running": False}
     start = time.monotonic()
     try:
         cells = read_submission(job["path"])
@@ -365,49 +529,46 @@ def grade_notebook(job):
         return result
     plan, student_sources = execution_plan(source_nb, cells)
     result["flags"] = static.flags(student_sources)
-    folder = Path(tempfile.mkdtemp(prefix="sandbox-", dir=job["work_dir"]))
-    sandbox = None
+    staging = Path(tempfile.mkdtemp(prefix="submission-", dir=job["work_dir"]))
+    staging.chmod(0o755)
     tests = [{"grade_id": t.grade_id, "points": t.points, "earned": 0.0, "passed": False,
               "error": None} for t in source_nb.tests]
     result["tests"] = tests
+    session, cell_errors = None, []
     try:
-        release = job.get("release_dir")
-        if release and Path(release).is_dir():
-            shutil.copytree(release, folder, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        shutil.copyfile(job["path"], folder / source_nb.name)
-        (folder / ".ipython").mkdir(exist_ok=True)
-        sandbox = Sandbox(folder, job["log_path"], start + job["timeout"], job["timeout"])
-        result["cell_errors"] = sandbox.run(plan, job["memory_mb"], folder,
-                                            job["secret_roots"], job["read_roots"])
-        proxies = {name: StudentFunction(sandbox, name) for name in source_nb.functions}
-        seed = grading_seed(job["seed"], job["student"])
-        for test, entry in zip(source_nb.tests, tests):
-            failure = run_test(test, source_nb.setup, proxies, seed)
-            sandbox.check_session()
-            if failure is None:
-                entry.update(passed=True, earned=test.points)
-            else:
-                kind, message, raised_by = failure
-                entry["error"] = {"type": kind, "message": message, "raised_by": raised_by}
+        stage_files(job, staging, result["notes"])
+        with open(job["log_path"], "ab") as log:
+            session = Session(job, staging, plan, log, start + job["timeout"])
+            cell_errors = session.start()
+            proxies = {name: StudentFunction(session, name) for name in source_nb.functions}
+            seed = grading_seed(job["secret"], job["student"])
+            for test, entry in zip(source_nb.tests, tests):
+                session.test, session.last_call = test.grade_id, None
+                failure = run_test(test, source_nb.setup, proxies, seed)
+                if failure is None:
+                    entry.update(passed=True, earned=test.points)
+                else:
+                    kind, message, raised_by = failure
+                    entry["error"] = {"type": kind, "message": message,
+                                      "raised_by": raised_by, "call": session.last_call}
         result["score"] = sum(t["earned"] for t in tests)
         result["status"] = "graded"
     except Abort as error:
         for entry in tests:
-            entry.update(passed=False, earned=0.0)
+            entry.update(passed=False, earned=0.0, error=None)
         result["score"] = 0.0
-        result["status"] = str(error)
+        result["status"] = str(error).strip()
     except GraderError as error:
         result["status"] = f"grader error: {error}"
         result["grader_error"] = str(error)
     finally:
-        if sandbox is not None:
-            sandbox.kill()
-            if sandbox.loaded:
-                result["flags"].append(f"loaded {', '.join(sorted(sandbox.loaded))}")
-            if sandbox.blocked:
-                result["flags"].append("sandbox blocked: " + "; ".join(
-                    sorted({b.split(":")[0].split(" /")[0] for b in sandbox.blocked})))
-        shutil.rmtree(folder, ignore_errors=True)
+        if session is not None:
+            result["left_running"] = not session.stop()
+            result["notes"] += session.notes
+            result["cell_errors"] = session.skipped + cell_errors
+            if session.skipped and result["status"] == "graded":
+                result["status"] += "; left out: " + ", ".join(
+                    f"{c['label']} ({c['message'].split(';')[0]})" for c in session.skipped)
+        shutil.rmtree(staging, ignore_errors=True)
         result["seconds"] = time.monotonic() - start
     return result

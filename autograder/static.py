@@ -1,15 +1,16 @@
-"""Flags for the instructor: what in a student's code deserves a look by hand.
+"""Hints for the instructor: what in a student's code deserves a look by hand.
 
-A flag changes no score. It names code that reaches around the grader (processes, native
-code, the import system, IPython's input transformers, other processes' memory) or dynamic
-code that hides what it does. The sandbox stops most of these at run time as well; the flag
-is there so that a person reads the notebook.
+A flag changes no score and guarantees nothing: it is read off the source text, which a
+student can disguise. It names code that reaches around the grader (processes, native
+code, the import system, IPython's input transformers) or dynamic code that hides what it
+does. What stops such code is the operating system's sandbox (isolation.py); the flag is
+there so that a person reads the notebook.
 """
 import ast
 
 from IPython.core.inputtransformer2 import TransformerManager
 
-from autograder import forbidden
+from autograder.isolation import FORBIDDEN
 
 MODULE_FLAGS = {
     "subprocess": "subprocess", "ctypes": "ctypes", "cffi": "ctypes", "importlib": "importlib",
@@ -78,7 +79,7 @@ def flags(sources):
                 root = module.split(".")[0]
                 if root in MODULE_FLAGS:
                     found.add(MODULE_FLAGS[root])
-                if root in forbidden.MODULES:
+                if root in FORBIDDEN:
                     found.add(f"imports {root}")
             if isinstance(node, ast.Attribute) and node.attr in ATTRIBUTE_FLAGS:
                 found.add(ATTRIBUTE_FLAGS[node.attr])

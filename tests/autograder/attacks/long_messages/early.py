@@ -1,0 +1,1 @@
+raise RuntimeError("EXFIL" + "A" * 20000)

@@ -1,0 +1,142 @@
+"""Building submissions of assignment 1 and grading them, for the end-to-end tests.
+
+A submission is the student release with some solution cells replaced (by a snippet file,
+by the instructor's solution, or left as the release's stub) and optionally one cell of
+the student's own right after the setup cell. Grading runs `python -m autograder grade`
+in a copy of the course that is a git repository of its own, so that "grading changes
+nothing in the course" can be checked strictly, ignored files included.
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
+RELEASE = ROOT / "notebooks" / "assignment1" / "assignment1.ipynb"
+STUB = object()                       # "leave the release's cell as it is"
+
+
+def cell_source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def is_test(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade") is True
+
+
+def instructor_solutions():
+    """{grade_id: source} of the source's solution cells, without the nbgrader markers."""
+    nb = json.loads(SOURCE.read_text())
+    return {grade_id(c): "".join(line for line in cell_source(c).splitlines(True)
+                                 if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
+            for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")}
+
+
+def notebook(replace=None, early=None, fill=True, substitute=None):
+    """The release with every solution cell filled in by the instructor's solution (if
+    fill), except those in replace ({grade_id: source, or STUB}); early: a cell of the
+    student's own after the setup cell. {NAME} in any source becomes substitute[NAME]."""
+    nb = json.loads(RELEASE.read_text())
+    solutions = instructor_solutions()
+    replace = dict(replace or {})
+
+    def put(text):
+        for key, value in (substitute or {}).items():
+            text = text.replace("{" + key + "}", str(value))
+        return text
+
+    for cell in nb["cells"]:
+        gid = grade_id(cell)
+        if gid in solutions:
+            new = replace.get(gid, solutions[gid] if fill else STUB)
+            if new is not STUB:
+                cell["source"] = put(new)
+    if early is not None:
+        at = [grade_id(c) for c in nb["cells"]].index("setup") + 1
+        nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "mine",
+                                "metadata": {}, "outputs": [], "source": put(early)})
+    return nb
+
+
+def from_folder(folder, substitute=None):
+    """A submission described by a folder: <grade_id>.py snippets, early.py or early.ipy."""
+    folder = Path(folder)
+    replace = {p.stem: p.read_text() for p in folder.glob("*.py") if p.stem != "early"}
+    early = next((p.read_text() for p in (folder / "early.py", folder / "early.ipy")
+                  if p.exists()), None)
+    return notebook(replace, early, substitute=substitute)
+
+
+def put(submitted, student, content, name="assignment1.ipynb", assignment="assignment1"):
+    folder = submitted / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return path
+
+
+def git(*args, cwd):
+    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org",
+                           *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def course_copy(tmp):
+    """The parts of the course the grader reads, as a git repository of its own."""
+    course = tmp / "course"
+    for name in ("autograder", "solutions", "notebooks"):
+        shutil.copytree(ROOT / name, course / name,
+                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    for name in ("nbgrader_config.py", ".gitignore"):
+        shutil.copy2(ROOT / name, course / name)
+    git("init", "-q", cwd=course)
+    git("add", "-A", cwd=course)
+    git("commit", "-q", "-m", "course", cwd=course)
+    return course
+
+
+def grade(course, submitted, out, *options, env=None, timeout=900):
+    """Run the grader from the course folder; the rows of grades.csv by student id."""
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
+         *map(str, options)],
+        cwd=course, capture_output=True, text=True, timeout=timeout,
+        env=dict(env or os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    rows, header = {}, None
+    if (out / "grades.csv").exists():
+        with open(out / "grades.csv", newline="") as f:
+            reader = csv.DictReader(f)
+            rows = {r["student_id"]: r for r in reader}
+            header = reader.fieldnames
+    return SimpleNamespace(proc=proc, rows=rows, header=header, out=out,
+                           seconds=time.monotonic() - start)
+
+
+def feedback_results(out, student, assignment="assignment1", name="assignment1"):
+    """{grade_id: (earned, possible, passed)} as the student's feedback page shows them."""
+    page = (out / "feedback" / student / assignment / f"{name}.html").read_text()
+    rows = re.findall(r"<tr><td><code>(\w+)</code></td><td>([\d.]+) / ([\d.]+)</td>"
+                      r"<td class=\"\w+\">(passed|failed)</td>", page)
+    return {g: (float(e), float(p), r == "passed") for g, e, p, r in rows}
+
+
+def passed(out, student):
+    return {g for g, (_, _, ok) in feedback_results(out, student).items() if ok}
+
+
+def log(out, student, assignment="assignment1", name="assignment1"):
+    return (out / "logs" / student / assignment / f"{name}.log").read_text(errors="replace")
