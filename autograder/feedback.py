@@ -10,8 +10,8 @@ import html
 
 from autograder.course import squeeze
 from autograder.isolation import FORBIDDEN
+from autograder.judge import STUDENT_MESSAGE_CHARS as MAX_STUDENT_CHARS
 
-MAX_STUDENT_CHARS = 160        # of a message the student's own code wrote
 MAX_GRADER_CHARS = 300         # of a message the source's tests wrote
 
 PAGE = """<!DOCTYPE html>
@@ -58,13 +58,12 @@ def explain(error, secrets):
     if error.get("raised_by"):
         message = _cap(error.get("message", ""), MAX_STUDENT_CHARS)
         text = f"your {error['raised_by']} raised {kind}: {message}"
-        if kind in ("ModuleNotFoundError", "ImportError") and \
-                any(f"'{m}" in message for m in FORBIDDEN):
-            text += " (graded code may use NumPy, not PyTorch, SciPy or convzoo)"
     elif kind == "CallFailed":
         text = _cap(error.get("message", ""), MAX_GRADER_CHARS)
     else:
         text = f"{kind}: {_cap(error.get('message', ''), MAX_GRADER_CHARS)}"
+    if any(f"No module named '{m}" in text for m in FORBIDDEN):
+        text += " (graded code may use NumPy and matplotlib; PyTorch, SciPy and convzoo are not installed there)"
     text = redact(text, secrets)
     if error.get("call"):
         text += f" [while calling {error['call']}]"

@@ -32,6 +32,8 @@ from autograder import isolation, limits, protocol, static
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 MAX_MESSAGE_CHARS = 300          # of an exception message, in the judge
+STUDENT_MESSAGE_CHARS = 160      # of a message the student's own code wrote, from the start:
+                                 # a test that quotes it in its own message quotes no more
 MAX_RESTARTS = 5
 MAX_SUBMITTED_BYTES = 50 * 2**20  # the student's files beside the notebook, in all
 
@@ -55,7 +57,11 @@ class ProtocolViolation(Abort):
     pass
 
 
-class GraderError(Exception):
+class Verdict(BaseException):
+    """Raised through the test code, which cannot catch it with `except Exception`."""
+
+
+class GraderError(Verdict):
     """A fault of the grader or of the course's own cells, not of the submission."""
 
 
@@ -65,7 +71,7 @@ class StudentError(RuntimeError):
     """An exception of the student's function whose type is not a builtin."""
 
 
-class CallFailed(RuntimeError):
+class CallFailed(Verdict):
     """The student's function did not return: it overran its deadline or ended the sandbox."""
 
 
@@ -124,6 +130,7 @@ class Sandbox:
     def __init__(self, job, staging, log):
         self.job, self.next_id, self.buffer = job, 0, b""
         self.activity = "starting"
+        self.raised = []                     # the student's exceptions in full, for the log
         self.cgroup = limits.Cgroup.create(job["memory_mb"], job["processes"])
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
@@ -280,8 +287,12 @@ class Sandbox:
             raise ProtocolViolation("protocol error: reply without a result")
         if "error" in reply:
             error = reply["error"] if isinstance(reply["error"], dict) else {}
-            raise student_exception(str(error.get("type", "Exception"))[:100],
-                                    str(error.get("message", ""))[:MAX_MESSAGE_CHARS], name)
+            kind, message = str(error.get("type", "Exception"))[:100], str(error.get("message", ""))
+            self.raised.append(f"in test {where}, your {name} raised {kind}: {message[:2000]}")
+            short = " ".join(message.split())
+            if len(short) > STUDENT_MESSAGE_CHARS:
+                short = short[:STUDENT_MESSAGE_CHARS - 3] + "..."
+            raise student_exception(kind, short, name)
         try:
             return protocol.decode(reply["ok"])
         except protocol.ProtocolError as error:
@@ -376,6 +387,7 @@ class Session:
     def stop(self):
         gone = True
         if self.sandbox is not None:
+            self.notes += self.sandbox.raised[:200]
             gone = self.sandbox.kill()
             self.sandbox = None
         return gone
@@ -508,6 +520,8 @@ def run_test(test, setup, proxies, seed):
             exec(_compile(test.source, f"test {test.grade_id}"), namespace)
         except GraderError:
             raise
+        except CallFailed as error:
+            return "CallFailed", str(error), None
         except Exception as error:
             return type(error).__name__, str(error)[:MAX_MESSAGE_CHARS], \
                 getattr(error, "raised_by", None)

@@ -3,7 +3,8 @@
 Each submission is the student release of assignment 1 with the solution cells filled in
 from tests/autograder/submissions/<name>/<grade_id>.py (the instructor's solution where
 there is no file) and, if there is an early.py (early.ipy with magics), one cell of the
-student's own right after the setup cell. A few are built here instead (invalid files, deleted or edited tests).
+student's own right after the setup cell (harness.py). A few are built here instead
+(invalid files). Attacks are in test_attacks.py.
 All are graded by one `python -m autograder grade` run with two jobs and a 20 s timeout,
 shared by every test below, in a copy of the course that is a git repository of its own
 (so that "grading changes nothing in the course" can be checked strictly, ignored files
@@ -15,13 +16,12 @@ grader takes its points for, so that no plausible mistake loses points it was no
 And the source's full test cells run for several seeds: hidden random cases must be valid
 for every student, and a mistake must cost the same whoever makes it.
 """
-import copy
 import csv
+import functools
 import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -30,11 +30,15 @@ from types import SimpleNamespace
 
 import pytest
 
+import harness
+from harness import (cell_source as _source, course_copy, feedback_results, git,
+                     grade_id as _grade_id, instructor_solutions, is_test)
+
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 SOURCE = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
 RELEASE = ROOT / "notebooks" / "assignment1" / "assignment1.ipynb"
-TIMEOUT = 20
+TIMEOUT, CELL_TIMEOUT = 20, 5
 
 # grade_id: points, in the notebook's order
 TESTS = {"corr2d_basics": 6, "corr2d_edge_shapes": 3, "convolve2d_full": 5,
@@ -80,23 +84,11 @@ EXPECTED = {
     "matrix_rows_by_input_width": ({"conv_matrix_reproduces_corr2d"} | GRADIENT, "graded", []),
     "gradient_correlates": (GRADIENT, "graded", []),
     "visible_only": (CORR2D | CONVOLVE, "graded", []),   # passes the visible part, not the hidden
-    # forbidden libraries: 0 on the parts that use them
-    "uses_torch": (CONV2D, "graded", ["imports torch"]),
-    "uses_scipy": (CORR2D | CONVOLVE | MATRIX | GRADIENT, "graded", ["imports scipy"]),
-    "captured_torch": (CONV2D, "graded", ["imports torch"]),
-    "real_torch": (CONV2D, "graded", ["sys.meta_path", "import torch past the poison hook"]),
-    "loads_libtorch": (ALL, "graded", ["ctypes", "loaded torch"]),
-    # attacks on the tests; conv2d and conv_matrix are left undone, the rest is honest
-    "input_transformer": (CONV2D | MATRIX | GRADIENT, "graded", ["input transformer"]),
-    "patched_allclose": (CONV2D | MATRIX | GRADIENT, "graded", ["patches numpy"]),
-    "deleted_tests": (CONV2D | MATRIX | GRADIENT, "graded", []),
-    "edited_tests": (CONV2D | MATRIX | GRADIENT, "graded", []),
-    "reads_source": (CORR2D | CONVOLVE, "graded", ["sandbox blocked: open"]),
-    "forges_replies": (ALL, "protocol error", []),
-    # broken submissions
-    "crash": (ALL, "kernel died (exit code 1)", []),
-    "segfault": (ALL, "kernel died (SIGSEGV)", []),
-    "sleeps": (ALL, f"timeout after {TIMEOUT} s", []),
+    # broken submissions: a cell that crashes or hangs is left out, the rest graded
+    "crash": (set(), "graded; left out: your cell", ["ended the kernel (exit code 1)"]),
+    "segfault": (set(), "graded; left out: your cell", ["ended the kernel (SIGSEGV)"]),
+    "sleeps": (set(), "graded; left out: your cell", [f"did not finish within {CELL_TIMEOUT} s"]),
+    "slow_calls": (ALL, f"timeout after {TIMEOUT} s in test conv2d_", ["calling conv2d(array("]),
     "invalid_json": (ALL, "invalid notebook", []),
     "not_a_notebook": (ALL, "invalid notebook", []),
     "missing_notebook": (ALL, "missing notebook", []),
@@ -112,92 +104,22 @@ WRONG = ["flipped_kernel", "convolution_not_flipped", "convolution_valid_only",
 HONEST = ["loops", "vectorised"]
 
 
-def _source(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
-def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def instructor_solutions():
-    """{grade_id: source} of the source's solution cells, without the nbgrader markers."""
-    nb = json.loads(SOURCE.read_text())
-    return {_grade_id(c): "".join(line for line in _source(c).splitlines(True)
-                                  if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
-            for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")}
-
-
-def assemble(name, source_notebook=SOURCE):
+def assemble(name):
     """The release notebook, filled in as submissions/<name>/ says."""
-    nb = json.loads(RELEASE.read_text())
-    folder = SUBMISSIONS / name
-    solutions = instructor_solutions()
-    for cell in nb["cells"]:
-        grade_id = _grade_id(cell)
-        if grade_id in solutions:
-            snippet = folder / f"{grade_id}.py"
-            cell["source"] = (snippet.read_text().replace("{SOURCE_NOTEBOOK}", str(source_notebook))
-                              if snippet.exists() else solutions[grade_id])
-    early = next((p for p in (folder / "early.py", folder / "early.ipy") if p.exists()), None)
-    if early is not None:                       # .ipy: IPython syntax (magics)
-        at = [_grade_id(c) for c in nb["cells"]].index("setup") + 1
-        nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "mine",
-                                "metadata": {}, "outputs": [], "source": early.read_text()})
-    return nb
+    return harness.from_folder(SUBMISSIONS / name)
 
 
-def is_test(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade") is True
-
-
-def build_submissions(submitted, course):
-    def put(student, content, name="assignment1.ipynb"):
-        folder = submitted / student / "assignment1"
-        folder.mkdir(parents=True)
-        path = folder / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content if isinstance(content, str) else json.dumps(content))
-
+def build_submissions(submitted):
+    put = functools.partial(harness.put, submitted)
     for folder in sorted(SUBMISSIONS.iterdir()):
         if folder.is_dir() and folder.name != "partial":
-            put(folder.name, assemble(folder.name, course / SOURCE.relative_to(ROOT)))
+            put(folder.name, assemble(folder.name))
     put("source", SOURCE.read_text())
     put("release", RELEASE.read_text())
-    partial = assemble("partial")
-    put("deleted_tests", dict(partial, cells=[c for c in partial["cells"] if not is_test(c)]))
-    edited = copy.deepcopy(partial)
-    for cell in edited["cells"]:
-        if is_test(cell):
-            cell["source"] = "pass  # tests? what tests?"
-            cell["metadata"]["nbgrader"]["points"] = 1000
-    put("edited_tests", edited)
     put("invalid_json", b'{"cells": [ this is not JSON')
     put("not_a_notebook", json.dumps({"hello": "world", "cells": "none"}))
     put("missing_notebook", assemble("partial"), name="assignment1 (1).ipynb")
     (submitted / "missing_assignment" / "assignment9").mkdir(parents=True)
-
-
-def git(*args, cwd):
-    return subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org",
-                           *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-def course_copy(tmp):
-    """The parts of the course the grader reads, as a git repository of its own, so that
-    'grading changes nothing' is checked without other work going on in this checkout."""
-    course = tmp / "course"
-    for name in ("autograder", "solutions", "notebooks"):
-        shutil.copytree(ROOT / name, course / name,
-                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    for name in ("nbgrader_config.py", ".gitignore"):
-        shutil.copy2(ROOT / name, course / name)
-    git("init", "-q", cwd=course)
-    git("add", "-A", cwd=course)
-    git("commit", "-q", "-m", "course", cwd=course)
-    return course
 
 
 @pytest.fixture(scope="module")
@@ -205,12 +127,12 @@ def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("grading")
     submitted, out = tmp / "submitted", tmp / "out"
     course = course_copy(tmp)
-    build_submissions(submitted, course)
+    build_submissions(submitted)
     before = git("status", "--porcelain", "--ignored", cwd=course)
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
-         "--jobs", "2", "--timeout", str(TIMEOUT)],
+         "--jobs", "2", "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT)],
         cwd=course, capture_output=True, text=True, timeout=900,
         env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
     seconds = time.monotonic() - start
@@ -222,14 +144,6 @@ def graded(tmp_path_factory):
     return SimpleNamespace(proc=proc, out=out, rows={r["student_id"]: r for r in rows},
                            order=[(r["student_id"], r["assignment"]) for r in rows],
                            header=header, before=before, after=after, seconds=seconds)
-
-
-def feedback_results(out, student):
-    """{grade_id: (earned, possible, passed)} as the student's feedback page shows them."""
-    page = (out / "feedback" / student / "assignment1" / "assignment1.html").read_text()
-    rows = re.findall(r"<tr><td><code>(\w+)</code></td><td>([\d.]+) / ([\d.]+)</td>"
-                      r"<td class=\"\w+\">(passed|failed)</td>", page)
-    return {g: (float(e), float(p), r == "passed") for g, e, p, r in rows}
 
 
 def test_the_run_exits_0_and_reports_progress_and_time(graded):
@@ -265,12 +179,6 @@ def test_feedback_shows_each_test_with_points_and_outcome(graded, student):
     for grade_id, (earned, possible, passed) in results.items():
         assert possible == TESTS[grade_id]
         assert passed == (grade_id not in failing) and earned == (possible if passed else 0)
-
-
-def test_forbidden_library_use_is_named_in_the_feedback(graded):
-    page = (graded.out / "feedback" / "uses_torch" / "assignment1" / "assignment1.html").read_text()
-    assert "ForbiddenLibraryError (raised by your conv2d)" in page
-    assert "torch may not be used in graded code" in page
 
 
 def test_feedback_never_shows_hidden_tests_or_tracebacks(graded):
