@@ -30,14 +30,21 @@ system-deps:
 	$(SUDO) apt-get install -y -qq --no-install-recommends bubblewrap chromium chromium-driver \
 	  fonts-noto-cjk fontconfig >/dev/null
 
-# The site: every page executed, a failing cell or a broken reference fails the build.
+# Every notebook runs once, with nbval, in parallel (one notebook per worker at a time); the
+# book's pages keep their outputs (book/conftest.py) and the site is built from them, so no
+# page runs twice. A failing cell, a warning in an output or a broken reference fails it.
+NBVAL = $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n auto --dist loadfile
+BUILD = $(BIN)/jupyter-book build . --all -W -n --keep-going
+
 book: $(VENV)/.installed
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(NBVAL) book
+	$(BUILD)
 
 # Everything CI checks.
-test: $(VENV)/.installed system-deps book
+test: $(VENV)/.installed system-deps
+	$(NBVAL) book solutions
+	$(BUILD)
 	$(BIN)/python -m pytest tests -p no:cacheprovider
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider book solutions
 	$(BIN)/python -m autograder release --check
 	$(BIN)/python -m autograder leaks notebooks book _build/html
 

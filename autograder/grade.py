@@ -168,9 +168,9 @@ def changes(before, after):
     return sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
 
 
-def _prewarm_matplotlib(mpl_dir):
-    """Build matplotlib's font cache once, as the sandbox's interpreter sees matplotlib."""
-    _, sites = isolation.site_entries()
+def _prewarm_matplotlib(mpl_dir, sites):
+    """Build matplotlib's font cache once, as the sandbox's interpreter sees matplotlib
+    (the cache holds font paths: from another site folder it would be built again)."""
     command = isolation.python_command(0, 1, sites)[:5] + [
         "import site, sys; [site.addsitedir(d) for d in sys.argv[1:]]; "
         "import matplotlib.font_manager", *sites]
@@ -238,8 +238,8 @@ def run(args):
 
     mpl_dir = work / "matplotlib"
     mpl_dir.mkdir()
-    _prewarm_matplotlib(str(mpl_dir))
     unsafe_site = isolation.unsafe_site(work / "unsafe" / "site") if unsafe else None
+    _prewarm_matplotlib(str(mpl_dir), [unsafe_site[0]] if unsafe else isolation.site_entries()[1])
     results, jobs = {}, []
     for student in students:
         for assignment, notebooks in course.items():

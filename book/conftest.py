@@ -1,0 +1,63 @@
+"""nbval runs the book's pages once; the site is built from what they printed.
+
+`make book` and `make test` run every page with nbval (in parallel, one page per worker at a
+time), and this plugin keeps each cell's outputs. When the run ends, the executed pages go
+into the notebook cache Jupyter Book reads (`execute: cache` in _config.yml), so the build
+that follows renders them without running any page a second time. Only pages that ran to
+the end without a failing cell are kept: a failing page fails the run before any build.
+"""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXECUTED = ROOT / "_build" / "executed"            # one file per page, written by the workers
+CACHE = ROOT / "_build" / ".jupyter_cache"         # execute.cache in _config.yml
+_pages = {}                                        # path: [notebook, cells run, cells failed]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    cell = getattr(item, "cell", None)
+    if call.when != "call" or cell is None or not hasattr(item.parent, "nb"):
+        return
+    page = _pages.setdefault(str(item.parent.fspath), [item.parent.nb, 0, 0])
+    page[1] += 1
+    if outcome.get_result().failed:
+        page[2] += 1
+    cell.outputs = getattr(item, "test_outputs", None) or []
+    cell.execution_count = page[1]
+
+
+def _write_executed():
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    for path, (nb, ran, failed) in _pages.items():
+        code_cells = sum(c.cell_type == "code" for c in nb.cells)
+        if failed == 0 and ran == code_cells:
+            target = EXECUTED / Path(path).relative_to(ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(target))
+
+
+def _fill_cache():
+    from jupyter_cache import get_cache
+    cache = get_cache(str(CACHE))
+    for executed in sorted(EXECUTED.rglob("*.ipynb")):
+        source = ROOT / executed.relative_to(EXECUTED)
+        cache.cache_notebook_file(str(executed), uri=str(source), check_validity=False,
+                                  overwrite=True)
+        executed.unlink()
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):    # the controller, or a run without xdist
+        for stale in EXECUTED.rglob("*.ipynb"):
+            stale.unlink()
+
+
+def pytest_sessionfinish(session):
+    _write_executed()
+    if not hasattr(session.config, "workerinput"):
+        _fill_cache()
