@@ -128,6 +128,10 @@ def bwrap_command(submission_dir, mpl_cache, scratch_mb=256):
     args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
             "--uid", str(UID), "--gid", str(GID), "--hostname", "sandbox",
             "--new-session", "--die-with-parent", "--clearenv",
+            # the writable tmpfs first: a later one would hide what is bound under it
+            # (a course, and its venv, may well lie under /tmp)
+            "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME,
+            "--size", str(64 * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
             "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
         if os.path.islink(f"/{link}"):
@@ -153,8 +157,6 @@ def bwrap_command(submission_dir, mpl_cache, scratch_mb=256):
         args += ["--ro-bind", str(PACKAGE / name), f"{LIB}/autograder/{name}"]
     args += ["--ro-bind", str(submission_dir), SUBMISSION,
              "--ro-bind", str(mpl_cache), MPL_CACHE,
-             "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME,
-             "--size", str(64 * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
              "--proc", "/proc"]
     for device in DEVICES:
         args += ["--dev-bind", device, device]

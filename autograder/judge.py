@@ -129,7 +129,7 @@ class Sandbox:
 
     def __init__(self, job, staging, log):
         self.job, self.next_id, self.buffer = job, 0, b""
-        self.activity = "starting"
+        self.activity = "while starting"
         self.raised = []                     # the student's exceptions in full, for the log
         self.cgroup = limits.Cgroup.create(job["memory_mb"], job["processes"])
         req_r, self.req_w = os.pipe()

@@ -159,3 +159,13 @@ def test_the_course_knows_tests_points_setup_and_function_names():
     assert [c.grade_id for c in nb.setup] == ["setup"]
     assert nb.max_score == 60 and len(nb.tests) == 17
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
+def test_a_course_under_tmp_stays_visible_in_the_sandbox():
+    """The writable tmpfs come before every bind: one mounted later on /tmp would hide a
+    venv that lies under /tmp (as a fresh clone in CI does)."""
+    command = isolation.bwrap_command("/tmp/submission", "/tmp/mpl")
+    tmpfs = [i for i, a in enumerate(command) if a == "--tmpfs" and command[i + 1] in
+             (isolation.HOME, "/tmp")]
+    first_bind = min(i for i, a in enumerate(command) if a.endswith("bind"))
+    assert len(tmpfs) == 2 and max(tmpfs) < first_bind
