@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import secrets as secrets_mod
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,13 @@ MAX_LOG_BYTES = 2**20
 UNSAFE = "UNSAFE: graded without an OS sandbox (--unsafe-no-sandbox)"
 
 
-def _init_worker():
+_slot = 0
+
+
+def _init_worker(slots):
+    """A worker: its slot (the sandbox uid it uses), and torch loaded once."""
+    global _slot
+    _slot = slots.get()
     sys.dont_write_bytecode = True
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:                                   # the tests' reference; load it once per worker
@@ -42,7 +49,7 @@ def _init_worker():
 
 def _grade(job):
     from autograder.judge import grade_notebook
-    return grade_notebook(job)
+    return grade_notebook(dict(job, slot=_slot))
 
 
 class Progress:
@@ -143,24 +150,36 @@ def secret_seed(out, given):
     return seed
 
 
-def fingerprint(root, skip=(), contents=False):
+def fingerprint(root, skip=(), contents=False, max_hashed=64 * 2**20):
     """{path: (mode, size, mtime, ctime[, sha256])} of everything under root (symbolic
-    links not followed), without the skipped folders and __pycache__."""
-    root, skip = str(root), {str(s) for s in skip}
-    found = {}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__" and os.path.join(folder, d) not in skip]
-        for name in [*dirs, *files, ""]:
-            path = os.path.join(folder, name) if name else folder
+    links not followed; files larger than max_hashed by their times only), without the
+    skipped folders and __pycache__. An explicit stack: any depth of folders is walked."""
+    skip = {str(s) for s in skip}
+    found, stack = {}, [str(root)]
+    while stack:
+        path = stack.pop()
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        entry = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if stat.S_ISDIR(st.st_mode):
             try:
-                st = os.lstat(path)
+                names = os.listdir(path)
             except OSError:
-                continue
-            entry = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            if contents and os.path.isfile(path) and not os.path.islink(path):
+                names = []
+            stack.extend(os.path.join(path, n) for n in names
+                         if n != "__pycache__" and os.path.join(path, n) not in skip)
+        elif contents and stat.S_ISREG(st.st_mode) and st.st_size <= max_hashed:
+            digest = hashlib.sha256()
+            try:
                 with open(path, "rb") as f:
-                    entry += (hashlib.sha256(f.read()).hexdigest(),)
-            found[path] = entry
+                    for block in iter(lambda: f.read(2**20), b""):
+                        digest.update(block)
+            except OSError:
+                pass
+            entry += (digest.hexdigest(),)
+        found[path] = entry
     return found
 
 
@@ -194,8 +213,9 @@ def _copy_log(source, target, result):
               + (f" [last call {t['error']['call']}]" if t["error"].get("call") else "")
               for t in result.get("tests", []) if t.get("error")]
     lines += result.get("notes", [])
-    target.write_bytes(b"--- what the notebook printed ---\n" + data
-                       + b"\n--- the grader ---\n" + "\n".join(lines).encode() + b"\n")
+    grader = "\n".join(line.replace("\n", "\\n") for line in lines)   # one line per note
+    target.write_bytes(b"--- what the notebook printed ---\n" + data + b"\n--- the grader ---\n"
+                       + grader.encode("utf-8", "backslashreplace") + b"\n")
 
 
 def run(args):
@@ -212,34 +232,27 @@ def run(args):
     if min(args.timeout, args.call_timeout, args.cell_timeout, args.jobs or 1) <= 0:
         sys.exit("autograder grade: --timeout, --cell-timeout, --call-timeout and --jobs "
                  "must be positive")
-    unsafe = args.unsafe_no_sandbox
-    if not unsafe:
-        problem = isolation.bwrap_problem()
-        if problem:
-            sys.exit(f"autograder grade: refusing to grade: {problem}")
     course = load_course(source)
     if not course:
         sys.exit(f"autograder grade: no assignment notebooks in {args.source}")
-    hidden = secret_lines(course, release)
+    work = Path(tempfile.mkdtemp(prefix="autograder-"))
+    try:
+        work.chmod(0o755)
+        return _run(args, source, release, submitted, out, course, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _jobs(args, submitted, release, course, work, seed, unsafe_site):
+    """(results already known, jobs to grade) for every student, assignment and notebook."""
     students = sorted(d.name for d in submitted.iterdir()
-                      if d.is_dir() and not d.name.startswith("."))
-    for extra in sorted({a.name for s in students for a in (submitted / s).iterdir()
-                         if a.is_dir()} - set(course) - {".ipynb_checkpoints"}):
+                      if (d.is_dir() or d.is_symlink()) and not d.name.startswith("."))
+    for extra in sorted({a.name for s in students if (submitted / s).is_dir()
+                         for a in (submitted / s).iterdir() if a.is_dir()}
+                        - set(course) - {".ipynb_checkpoints"}):
         if not any(extra.lower() == a.lower() for a in course):
             print(f"autograder grade: ignoring {extra!r}: not an assignment in {args.source}",
                   file=sys.stderr)
-    course_root = source.parent
-    out.mkdir(parents=True, exist_ok=True)
-    seed = secret_seed(out, args.seed)
-    work = Path(tempfile.mkdtemp(prefix="autograder-"))
-    work.chmod(0o755)
-    skip = {out, work}
-    before = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
-
-    mpl_dir = work / "matplotlib"
-    mpl_dir.mkdir()
-    unsafe_site = isolation.unsafe_site(work / "unsafe" / "site") if unsafe else None
-    _prewarm_matplotlib(str(mpl_dir), [unsafe_site[0]] if unsafe else isolation.site_entries()[1])
     results, jobs = {}, []
     for student in students:
         for assignment, notebooks in course.items():
@@ -247,7 +260,12 @@ def run(args):
             names = {nb.name for nb in notebooks}
             for nb in notebooks:
                 key = (student, assignment, nb.name)
-                if not folder.is_dir():
+                linked = [p for p in (submitted / student, folder) if p.is_symlink()]
+                if linked:
+                    results[key] = _placeholder(student, nb, (
+                        f"invalid submission: {linked[0].relative_to(submitted)} is a "
+                        f"symbolic link"))
+                elif not folder.is_dir():
                     results[key] = _placeholder(
                         student, nb, missing_assignment(submitted / student, assignment, names))
                 elif not (folder / nb.name).is_file():
@@ -263,48 +281,69 @@ def run(args):
                                  "cell_timeout": args.cell_timeout,
                                  "secret": seed, "memory_mb": args.memory,
                                  "processes": args.processes, "scratch_mb": args.scratch,
-                                 "mpl_cache": str(mpl_dir), "unsafe": unsafe,
-                                 "unsafe_site": unsafe_site})
+                                 "mpl_cache": str(work / "matplotlib"),
+                                 "unsafe": unsafe_site is not None, "unsafe_site": unsafe_site})
+    return students, results, jobs
 
-    n_jobs = args.jobs or os.cpu_count() or 1
+
+def _run(args, source, release, submitted, out, course, work):
+    unsafe = args.unsafe_no_sandbox
+    if not unsafe:
+        problem = isolation.bwrap_problem(work)
+        if problem:
+            print(f"autograder grade: refusing to grade: {problem}", file=sys.stderr)
+            return 1
+    hidden = secret_lines(course, release)
+    course_root = source.parent
+    out.mkdir(parents=True, exist_ok=True)
+    seed = secret_seed(out, args.seed)
+    skip = {out, work}
+    before = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
+    (work / "matplotlib").mkdir()
+    unsafe_site = isolation.unsafe_site(work / "unsafe" / "site") if unsafe else None
+    _prewarm_matplotlib(str(work / "matplotlib"),
+                        [unsafe_site[0]] if unsafe else isolation.site_entries()[1])
+    students, results, jobs = _jobs(args, submitted, release, course, work, seed, unsafe_site)
+
+    n_jobs = min(args.jobs or os.cpu_count() or 1, max(1, len(jobs)))
     progress = Progress(len(jobs))
     started = time.monotonic()
-    try:
-        if jobs:
-            with concurrent.futures.ProcessPoolExecutor(
-                    max_workers=min(n_jobs, len(jobs)),
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_init_worker) as pool:
-                futures = {pool.submit(_grade, job): job for job in jobs}
-                for future in concurrent.futures.as_completed(futures):
-                    job = futures[future]
-                    key = (job["student"], job["source_nb"].assignment, job["source_nb"].name)
-                    try:
-                        results[key] = future.result()
-                    except Exception as error:  # the grader's own failure
-                        results[key] = _placeholder(
-                            job["student"], job["source_nb"],
-                            f"grader error: {type(error).__name__}: {error}")
-                        results[key]["grader_error"] = str(error)
-                    progress.step(f"{key[0]}/{key[1]}: {results[key]['status']}")
-        # every worker has exited, and with it every sandbox (each is killed, with its
-        # cgroup and PID namespace, before its worker returns a result)
-        elapsed = time.monotonic() - started
-        after = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
-        changed = changes(before[0], after[0]) + changes(before[1], after[1])
-        left = [r for r in results.values() if r.get("left_running")]
-        if changed or left:
-            for path in changed[:20]:
-                print(f"autograder grade: changed during grading: {path}", file=sys.stderr)
-            for r in left:
-                print(f"autograder grade: the sandbox of {r['student']}/{r['assignment']} "
-                      f"could not be ended", file=sys.stderr)
-            print("autograder grade: no grades written: the course folder or SUBMITTED "
-                  "changed while grading, or a sandbox outlived its run", file=sys.stderr)
-            return 2
-        write_outputs(out, work, students, course, results, hidden, unsafe)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    if jobs:
+        context = multiprocessing.get_context("spawn")
+        slots = context.Queue()
+        for slot in range(n_jobs):
+            slots.put(slot)
+        with concurrent.futures.ProcessPoolExecutor(
+                max_workers=n_jobs, mp_context=context, initializer=_init_worker,
+                initargs=(slots,)) as pool:
+            futures = {pool.submit(_grade, job): job for job in jobs}
+            for future in concurrent.futures.as_completed(futures):
+                job = futures[future]
+                key = (job["student"], job["source_nb"].assignment, job["source_nb"].name)
+                try:
+                    results[key] = future.result()
+                except Exception as error:  # the grader's own failure
+                    results[key] = _placeholder(
+                        job["student"], job["source_nb"],
+                        f"grader error: {type(error).__name__}: {error}")
+                    results[key]["grader_error"] = str(error)
+                progress.step(f"{key[0]}/{key[1]}: {results[key]['status']}")
+    # every worker has exited, and with it every sandbox (each is killed, with its cgroup
+    # and PID namespace, before its worker returns a result)
+    elapsed = time.monotonic() - started
+    after = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
+    changed = changes(before[0], after[0]) + changes(before[1], after[1])
+    left = [r for r in results.values() if r.get("left_running")]
+    if changed or left:
+        for path in changed[:20]:
+            print(f"autograder grade: changed during grading: {path!r}", file=sys.stderr)
+        for r in left:
+            print(f"autograder grade: the sandbox of {r['student']!r}/{r['assignment']} "
+                  f"could not be ended", file=sys.stderr)
+        print("autograder grade: no grades written: the course folder or SUBMITTED "
+              "changed while grading, or a sandbox outlived its run", file=sys.stderr)
+        return 2
+    write_outputs(out, work, students, course, results, hidden, unsafe)
 
     seconds = [r["seconds"] for r in results.values() if r["seconds"]]
     if seconds:
@@ -314,14 +353,15 @@ def run(args):
     print(f"wrote {out / 'grades.csv'} and {out / 'feedback'}", file=sys.stderr)
     errors = [r for r in results.values() if r.get("grader_error")]
     for r in errors:
-        print(f"grader error for {r['student']}/{r['assignment']}/{r['notebook']}: "
+        print(f"grader error for {r['student']!r}/{r['assignment']}/{r['notebook']}: "
               f"{r['grader_error']}", file=sys.stderr)
     return 1 if errors else 0
 
 
 def write_outputs(out, work, students, course, results, hidden, unsafe):
-    for name in ("feedback", "logs"):
-        shutil.rmtree(out / name, ignore_errors=True)
+    """grades.csv, feedback/ and logs/, written into a fresh folder in OUT and then moved
+    into place: a run that fails while writing leaves the previous outputs as they were."""
+    fresh = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
     rows = []
     for student in students:
         for assignment, notebooks in course.items():
@@ -341,13 +381,21 @@ def write_outputs(out, work, students, course, results, hidden, unsafe):
                          "status": status})
             for p in parts:
                 stem = Path(p["notebook"]).stem
-                page = out / "feedback" / student / assignment / f"{stem}.html"
+                page = fresh / "feedback" / student / assignment / f"{stem}.html"
                 page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(feedback.render(p, hidden), encoding="utf-8")
+                page.write_text(feedback.render(p, hidden), encoding="utf-8", errors="replace")
                 _copy_log(work / "logs" / student / assignment / f"{stem}.log",
-                          out / "logs" / student / assignment / f"{stem}.log", p)
+                          fresh / "logs" / student / assignment / f"{stem}.log", p)
     rows.sort(key=lambda r: (r["student_id"], r["assignment"]))
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
+    with open(fresh / "grades.csv", "w", newline="", encoding="utf-8", errors="replace") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
+    for name in ("feedback", "logs", "grades.csv"):
+        old = out / name
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
+        elif old.exists() or old.is_symlink():
+            old.unlink()
+        (fresh / name).rename(old)
+    fresh.rmdir()

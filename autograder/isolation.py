@@ -150,7 +150,7 @@ def bwrap_command(submission_dir, mpl_cache, scratch_mb=256):
         args += ["--ro-bind", exe, exe]
     for folder in hidden_site_folders():                # absent, not poisoned
         if any(_under(folder, b) for b in bound):
-            args += ["--tmpfs", folder]
+            args += ["--size", "4096", "--tmpfs", folder, "--remount-ro", folder]
     for entry in entries:
         args += ["--ro-bind", entry, entry]
     for name in SANDBOX_FILES:
@@ -199,21 +199,29 @@ def unsafe_site(folder):
     return str(folder), str(lib.parent)
 
 
-def bwrap_problem():
-    """None if bwrap can make a sandbox here, else what is wrong, with the fix."""
+def bwrap_problem(work_dir):
+    """None if a sandbox can be made here exactly as grading makes them, else what is
+    wrong, with the fix. The probe imports NumPy, matplotlib and IPython in one."""
     if shutil.which("bwrap") is None:
         return f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}"
+    from autograder import limits
+    probe = Path(work_dir) / "probe"
+    (probe / "submission").mkdir(parents=True)
+    (probe / "matplotlib").mkdir()
+    for folder in (probe, probe / "submission", probe / "matplotlib"):
+        folder.chmod(0o755)
+    _, sites = site_entries()
+    command = (limits.launch_command(None, limits.rlimits(1024, 60), uid=limits.sandbox_uid(0))
+               + bwrap_command(probe / "submission", probe / "matplotlib")
+               + python_command(0, 1, sites)[:5]
+               + ["import site, sys; [site.addsitedir(d) for d in sys.argv[1:]]; "
+                  "import numpy, matplotlib, IPython; print('ok')", *sites])
     try:
-        probe = subprocess.run(
-            ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(UID),
-             "--gid", str(GID), "--new-session", "--die-with-parent", "--ro-bind", "/usr", "/usr",
-             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-             "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "true"],
-            capture_output=True, text=True, timeout=30)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap could not be run ({error}): {INSTALL_HINT}"
-    if probe.returncode != 0:
-        return (f"bwrap cannot make a sandbox on this machine ({probe.stderr.strip()[:300]}); "
-                f"it needs user namespaces (as root, or unprivileged user namespaces "
-                f"enabled): {INSTALL_HINT}")
+    if done.returncode != 0 or done.stdout.strip() != "ok":
+        return (f"bwrap cannot make a sandbox on this machine ({done.stderr.strip()[-300:]}); "
+                f"it needs unprivileged user namespaces: {INSTALL_HINT}")
     return None

@@ -21,6 +21,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -35,7 +36,10 @@ MAX_MESSAGE_CHARS = 300          # of an exception message, in the judge
 STUDENT_MESSAGE_CHARS = 160      # of a message the student's own code wrote, from the start:
                                  # a test that quotes it in its own message quotes no more
 MAX_RESTARTS = 5
+MAX_RUN_REPLY_BYTES = 4 * 2**20  # of a progress or ready message (cell reports are short)
+MAX_LOGGED_BYTES = 4 * 2**20     # of what a notebook prints, kept for the instructor
 MAX_SUBMITTED_BYTES = 50 * 2**20  # the student's files beside the notebook, in all
+MAX_SUBMITTED_FILES = 1000
 
 
 # -- what can end a submission early (BaseException: a test's `except Exception` cannot
@@ -100,7 +104,7 @@ def student_exception(kind, message, function):
 def grading_seed(secret, student_id):
     """The hidden tests' seed for one student: secret (kept in OUT) mixed with the id."""
     digest = hashlib.sha256(f"{secret}:{student_id}".encode()).hexdigest()
-    return int(digest[:8], 16)
+    return int(digest[:16], 16)          # 64 bits: the inputs a student sees give no search
 
 
 def describe(value, depth=0):
@@ -128,36 +132,69 @@ class Sandbox:
     """A running sandbox (bwrap, or a plain process with --unsafe-no-sandbox) and its pipes."""
 
     def __init__(self, job, staging, log):
-        self.job, self.next_id, self.buffer = job, 0, b""
+        self.job, self.next_id, self.buffer, self.scanned = job, 0, bytearray(), 0
         self.activity = "while starting"
         self.raised = []                     # the student's exceptions in full, for the log
+        self.log, self.logged = log, 0
+        self.max_line = MAX_RUN_REPLY_BYTES
         self.cgroup = limits.Cgroup.create(job["memory_mb"], job["processes"])
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
+        self.out_r, out_w = os.pipe()        # stdout and stderr: a pipe, never a host file
         cpu = job["timeout"] + 5
-        launch = limits.launch_command(self.cgroup, limits.rlimits(job["memory_mb"], cpu,
-                                                                   processes=job["processes"]))
+        rlimits = limits.rlimits(job["memory_mb"], cpu, processes=job["processes"])
         if job["unsafe"]:
             self.home = Path(tempfile.mkdtemp(prefix="home-", dir=job["work_dir"]))
             site, lib = job["unsafe_site"]
-            command = launch + isolation.python_command(req_r, resp_w, [site], lib)
+            command = (limits.launch_command(self.cgroup, rlimits)
+                       + isolation.python_command(req_r, resp_w, [site], lib))
             env, cwd = isolation.sandbox_environment(str(self.home)), self.home
             self.paths = {"submission_dir": str(staging), "mpl_cache": job["mpl_cache"]}
         else:
             self.home = None
             _, sites = isolation.site_entries()
-            command = (launch + isolation.bwrap_command(staging, job["mpl_cache"],
-                                                        job["scratch_mb"])
+            command = (limits.launch_command(self.cgroup, rlimits,
+                                             uid=limits.sandbox_uid(job.get("slot", 0)))
+                       + isolation.bwrap_command(staging, job["mpl_cache"], job["scratch_mb"])
                        + isolation.python_command(req_r, resp_w, sites))
             env, cwd = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, "/"
             self.paths = {"submission_dir": isolation.SUBMISSION,
                           "mpl_cache": isolation.MPL_CACHE}
         self.process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=out_w, stderr=out_w,
             pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
-        os.close(req_r)
-        os.close(resp_w)
+        self.process.stdin.close()
+        for fd in (req_r, resp_w, out_w):
+            os.close(fd)
         os.set_blocking(self.req_w, False)
+        os.set_blocking(self.out_r, False)
+
+    def _drain_output(self):
+        """Copy what the sandbox printed into the log, up to MAX_LOGGED_BYTES."""
+        for _ in range(256):                 # at most 16 MB per call: a writer cannot hold us
+            if self.out_r is None:
+                return
+            try:
+                chunk = os.read(self.out_r, 1 << 16)
+            except BlockingIOError:
+                return
+            if not chunk:
+                os.close(self.out_r)
+                self.out_r = None
+                return
+            if self.logged < MAX_LOGGED_BYTES:
+                self.log.write(chunk[:MAX_LOGGED_BYTES - self.logged])
+            self.logged += len(chunk)
+
+    def _wait(self, read, write, remaining):
+        watch = [read] if read is not None else []
+        if self.out_r is not None:
+            watch.append(self.out_r)
+        readable, writable, _ = select.select(watch, [write] if write is not None else [], [],
+                                              remaining)
+        if self.out_r in readable:
+            self._drain_output()
+        return read in readable, write in writable
 
     # low level: every wait ends at the deadline given
     def _send(self, message, deadline, on_timeout):
@@ -166,8 +203,7 @@ class Sandbox:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise on_timeout()
-            _, writable, _ = select.select([], [self.req_w], [], remaining)
-            if not writable:
+            if not self._wait(None, self.req_w, remaining)[1]:
                 continue
             try:
                 data = data[os.write(self.req_w, data):]
@@ -177,20 +213,27 @@ class Sandbox:
                 raise self.died() from None
 
     def _receive(self, deadline, on_timeout):
-        while b"\n" not in self.buffer:
+        while True:
+            end = self.buffer.find(b"\n", self.scanned)
+            if end >= 0:
+                break
+            self.scanned = len(self.buffer)
+            if len(self.buffer) > self.max_line:
+                raise ProtocolViolation("protocol error: message too long")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise on_timeout()
-            readable, _, _ = select.select([self.resp_r], [], [], remaining)
-            if not readable:
+            if not self._wait(self.resp_r, None, remaining)[0]:
                 continue
             chunk = os.read(self.resp_r, 1 << 20)
             if not chunk:
                 raise self.died()
             self.buffer += chunk
-            if len(self.buffer) > protocol.MAX_LINE_BYTES:
-                raise ProtocolViolation("protocol error: message too long")
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line = bytes(self.buffer[:end])
+        del self.buffer[:end + 1]
+        self.scanned = 0
+        if len(line) > self.max_line:
+            raise ProtocolViolation("protocol error: message too long")
         try:
             return protocol.loads(line)
         except protocol.ProtocolError as error:
@@ -230,6 +273,7 @@ class Sandbox:
             return CellFailed(current, "CellTimeout", f"did not finish within {cell_timeout:g} s")
 
         self.next_id += 1
+        self.max_line = MAX_RUN_REPLY_BYTES
         self._send({"op": "run", "id": self.next_id, "cells": cells, **self.paths},
                    deadline, late)
         while True:
@@ -278,6 +322,7 @@ class Sandbox:
             return CallFailed(f"your {name} did not return within {call_timeout:g} s")
 
         end = min(deadline, call_deadline)
+        self.max_line = protocol.MAX_LINE_BYTES
         self._send(message, end, late)
         reply = self._receive(end, late)
         if reply.get("id") != self.next_id:
@@ -312,11 +357,17 @@ class Sandbox:
         if self.cgroup is not None:
             gone = self.cgroup.kill()
             self.cgroup.remove()
-        for fd in (self.req_w, self.resp_r):
+        self._drain_output()
+        for fd in (self.req_w, self.resp_r, self.out_r):
             try:
-                os.close(fd)
+                if fd is not None:
+                    os.close(fd)
             except OSError:
                 pass
+        self.out_r = None
+        if self.logged > MAX_LOGGED_BYTES:
+            self.log.write(f"\n[... {self.logged - MAX_LOGGED_BYTES} more bytes printed, "
+                           f"not kept ...]\n".encode())
         if self.home is not None:
             shutil.rmtree(self.home, ignore_errors=True)
         return gone and self.process.poll() is not None
@@ -415,8 +466,9 @@ class InvalidNotebook(Exception):
 def read_submission(path):
     """The cells of a submitted notebook, checked only as far as grading needs."""
     path = Path(path)
-    if path.is_symlink() or not path.is_file():
-        raise InvalidNotebook("invalid notebook (not a regular file: a symbolic link?)")
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+        raise InvalidNotebook("invalid notebook (not a plain file: a symbolic or hard link?)")
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise InvalidNotebook("invalid notebook (larger than 50 MB)")
     try:
@@ -456,34 +508,49 @@ def execution_plan(source_nb, cells):
 
 
 def stage_files(job, staging, notes):
-    """The files the sandbox gets: the student's (regular files only, beside the notebook
-    or in folders under it), then the release's, then the submitted notebook."""
+    """The files the sandbox gets: the student's (plain files only, beside the notebook or
+    in folders under it, at most MAX_SUBMITTED_FILES and MAX_SUBMITTED_BYTES in all), then
+    the release's, then the submitted notebook. Links of any kind are left out: a hard
+    link could be a second name of a file the student may not read."""
     folder = Path(job["path"]).parent
-    total = 0
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if ".ipynb_checkpoints" in relative.parts or path.is_dir():
+    total, count, pending = 0, 0, [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
             continue
-        if path.is_symlink() or not path.is_file():
-            notes.append(f"not copied into the sandbox (not a regular file): {relative}")
-            continue
-        size = path.stat().st_size
-        if total + size > MAX_SUBMITTED_BYTES:
-            notes.append(f"not copied into the sandbox (over 50 MB in all): {relative}")
-            continue
-        if any(p.is_symlink() for p in path.parents if folder in p.parents):
-            notes.append(f"not copied into the sandbox (inside a linked folder): {relative}")
-            continue
-        total += size
-        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, staging / relative)
+        for entry in entries:
+            path = Path(entry.path)
+            relative = path.relative_to(folder)
+            if entry.name == ".ipynb_checkpoints" or path == Path(job["path"]):
+                continue
+            st = os.lstat(path)
+            if stat.S_ISDIR(st.st_mode):
+                if len(relative.parts) < 8:
+                    pending.append(path)
+                else:
+                    notes.append(f"not copied into the sandbox (nested too deep): {str(relative)[:200]!r}")
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+                notes.append(f"not copied into the sandbox (not a plain file: a link, "
+                             f"a device, a pipe?): {str(relative)[:200]!r}")
+                continue
+            if total + st.st_size > MAX_SUBMITTED_BYTES or count >= MAX_SUBMITTED_FILES:
+                notes.append(f"not copied into the sandbox (over {MAX_SUBMITTED_FILES} files "
+                             f"or 50 MB in all): {str(relative)[:200]!r}")
+                continue
+            total, count = total + st.st_size, count + 1
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, staging / relative, follow_symlinks=False)
     release = job.get("release_dir")
     if release and Path(release).is_dir():
         shutil.copytree(release, staging, dirs_exist_ok=True, symlinks=True,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copyfile(job["path"], staging / job["source_nb"].name)
+    shutil.copyfile(job["path"], staging / job["source_nb"].name, follow_symlinks=False)
     for path in [staging, *staging.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 # -- running the tests ------------------------------------------------------------------
@@ -542,7 +609,10 @@ def grade_notebook(job):
         result["status"] = str(error)
         return result
     plan, student_sources = execution_plan(source_nb, cells)
-    result["flags"] = static.flags(student_sources)
+    try:
+        result["flags"] = static.flags(student_sources)
+    except Exception as error:  # noqa: BLE001 - hints only: never the grade's business
+        result["flags"] = [f"not read ({type(error).__name__})"]
     staging = Path(tempfile.mkdtemp(prefix="submission-", dir=job["work_dir"]))
     staging.chmod(0o755)
     tests = [{"grade_id": t.grade_id, "points": t.points, "earned": 0.0, "passed": False,

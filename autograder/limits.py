@@ -1,25 +1,39 @@
-"""Resource limits that a sandbox cannot lift.
+"""Who the sandbox runs as, and resource limits it cannot lift.
 
-`launch_command` puts a small launcher in front of bwrap: it moves itself into the
-sandbox's cgroup (when one can be made) and sets rlimits, then execs bwrap, so every
-process of the sandbox starts inside both. The sandbox runs without capabilities, so it
-can raise neither. Run as a script: ``python limits.py CGROUP_PROCS... -- LIMITS -- argv``.
+`launch_command` puts a small launcher in front of bwrap. Started by the grader (as root,
+or as any user), it
 
-- cgroup (v2, or v1's memory and pids hierarchies, where this process may create one):
-  total memory of all the sandbox's processes and its tmpfs, and the number of processes
-  and threads; killing the cgroup ends everything in it;
-- rlimits (always): address space and CPU seconds per process, file size, open files,
-  no core dumps. RLIMIT_NPROC is set too but does not bind when bwrap maps the sandbox's
-  uid to root's (the kernel exempts uid 0): the cgroup is what limits processes.
+1. moves itself into the sandbox's cgroup, when one can be made here: the memory of all
+   the sandbox's processes and tmpfs together, and the number of its processes and threads;
+2. sets rlimits: address space and CPU seconds per process, file size, open files,
+   processes of its uid, pending signals, locked memory, message queues, no core dumps;
+3. when started as root: makes a private mount namespace of its own in which the folders
+   bwrap must read but an unprivileged user could not reach (a Python under /root, a
+   private TMPDIR) are bound into a tmpfs laid over /mnt (or /media, /srv, /opt) for it
+   alone, then becomes a uid/gid of its own (SANDBOX_UID_BASE + the
+   worker's slot) with no supplementary groups. bwrap then runs unprivileged, so the
+   sandbox's uid 65534 is that uid on the host: it owns no host file, and per-user kernel
+   quotas (inotify, keys, processes) are its own, not root's;
+4. joins a new, empty session keyring (where the platform's syscall number is known), so
+   the grader's keys are not the sandbox's;
+
+and then execs bwrap. Run as a script: ``python limits.py SPEC_JSON -- argv``.
 """
+import ctypes
 import itertools
+import json
 import os
+import platform
 import signal
+import stat
 import sys
 import time
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+SANDBOX_UID_BASE = 61000          # slot s runs as uid/gid SANDBOX_UID_BASE + s
+KEYCTL = {"x86_64": 250, "aarch64": 219, "arm64": 219}
+KEYCTL_JOIN_SESSION_KEYRING = 1
 _counter = itertools.count()
 
 
@@ -72,7 +86,8 @@ class Cgroup:
             group = cls([folder], 2)
             try:
                 (folder / "memory.max").write_text(str(memory_mb * 2**20))
-                (folder / "memory.swap.max").write_text("0") if (folder / "memory.swap.max").exists() else None
+                if (folder / "memory.swap.max").exists():
+                    (folder / "memory.swap.max").write_text("0")
                 (folder / "pids.max").write_text(str(processes))
             except OSError:
                 group.remove()
@@ -120,10 +135,13 @@ class Cgroup:
         folder = self.folders[0]
         try:
             if self.version == 2:
-                events = dict(line.split() for line in (folder / "memory.events").read_text().splitlines())
+                events = dict(line.split() for line in
+                              (folder / "memory.events").read_text().splitlines())
                 return int(events.get("oom_kill", 0)) > 0 or int(events.get("max", 0)) > 0
-            oom = dict(line.split() for line in (folder / "memory.oom_control").read_text().splitlines())
-            return int(oom.get("oom_kill", 0)) > 0 or int((folder / "memory.failcnt").read_text()) > 0
+            oom = dict(line.split() for line in
+                       (folder / "memory.oom_control").read_text().splitlines())
+            return int(oom.get("oom_kill", 0)) > 0 or \
+                int((folder / "memory.failcnt").read_text()) > 0
         except (OSError, ValueError):
             return False
 
@@ -167,30 +185,104 @@ def rlimits(memory_mb, cpu_seconds, file_mb=64, open_files=256, processes=64):
             ("RLIMIT_FSIZE", file_mb * 2**20, file_mb * 2**20),
             ("RLIMIT_NOFILE", open_files, open_files),
             ("RLIMIT_NPROC", processes, processes),
+            ("RLIMIT_SIGPENDING", 256, 256),
+            ("RLIMIT_MEMLOCK", 0, 0),
+            ("RLIMIT_MSGQUEUE", 0, 0),
             ("RLIMIT_CORE", 0, 0)]
 
 
-def launch_command(cgroup, limits):
-    """argv prefix that applies the cgroup and the rlimits, then execs what follows it."""
-    procs = cgroup.procs_files if cgroup is not None else []
-    spec = [f"{name}={soft}:{hard}" for name, soft, hard in limits]
+def sandbox_uid(slot):
+    return SANDBOX_UID_BASE + int(slot)
+
+
+def launch_command(cgroup, limits, uid=None):
+    """argv prefix that applies the cgroup and the rlimits, becomes uid (if given, when
+    started as root; folders bwrap must read are then made reachable to it), and execs what
+    follows it."""
+    spec = {"procs": cgroup.procs_files if cgroup is not None else [],
+            "limits": [list(item) for item in limits], "uid": uid}
     return [os.path.realpath(sys.executable), "-I", "-S", "-B", str(Path(__file__).resolve()),
-            *procs, "--", *spec, "--"]
+            json.dumps(spec), "--"]
+
+
+# -- the launcher itself -------------------------------------------------------------------
+
+def _reachable(path):
+    """True if a user with no privileges and no groups can look up path."""
+    parts = Path(path).resolve().parts
+    for i in range(1, len(parts)):
+        folder = os.path.join(*parts[:i]) or "/"
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return False
+    return True
+
+
+REACH_CANDIDATES = ("/mnt", "/media", "/srv", "/opt")   # where the reachable copies go
+
+
+def _private_binds(command):
+    """In a mount namespace of the launcher's own, bind every bwrap source an unprivileged
+    user cannot reach (a folder under /root or under a private TMPDIR) into a fresh tmpfs
+    laid over a folder it can reach, and point the command at it. The host sees none of it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    clone_newns, ms_rec, ms_private, ms_bind, ms_nosuid = 0x20000, 0x4000, 1 << 18, 4096, 2
+
+    def check(result, what):
+        if result != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, f"{what}: {os.strerror(error)}")
+
+    options = command[:command.index("--")] if "--" in command else command
+    sources = [i + 1 for i, a in enumerate(options[:-1])
+               if a in ("--ro-bind", "--bind", "--dev-bind") and not _reachable(options[i + 1])]
+    if not sources:
+        return command
+    check(libc.unshare(clone_newns), "unshare(CLONE_NEWNS)")
+    check(libc.mount(None, b"/", None, ms_rec | ms_private, None), "mount --make-rprivate /")
+    reach_root = next(p for p in REACH_CANDIDATES if os.path.isdir(p) and _reachable(p))
+    check(libc.mount(b"tmpfs", reach_root.encode(), b"tmpfs", ms_nosuid, b"mode=0755,size=1m"),
+          f"mount a tmpfs on {reach_root}")
+    command = list(command)
+    for n, i in enumerate(sources):
+        target = Path(reach_root) / str(n)
+        if os.path.isdir(command[i]):
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.touch()
+        check(libc.mount(command[i].encode(), str(target).encode(), None, ms_bind | ms_rec,
+                         None), f"bind {command[i]}")
+        command[i] = str(target)
+    return command
+
+
+def _become(uid):
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def _new_session_keyring():
+    number = KEYCTL.get(platform.machine())
+    if number is not None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None) < 0:
+            raise OSError(ctypes.get_errno(), "keyctl(KEYCTL_JOIN_SESSION_KEYRING)")
 
 
 def _launch(argv):
-    """The launcher: join the cgroups, set the limits, exec the rest of argv."""
     import resource
-    first = argv.index("--")
-    second = argv.index("--", first + 1)
-    for procs in argv[:first]:
+    spec = json.loads(argv[0])
+    command = argv[argv.index("--") + 1:]
+    for procs in spec["procs"]:
         with open(procs, "w") as f:
             f.write(str(os.getpid()))
-    for item in argv[first + 1:second]:
-        name, values = item.split("=")
-        soft, hard = (int(v) for v in values.split(":"))
+    for name, soft, hard in spec["limits"]:
         resource.setrlimit(getattr(resource, name), (soft, hard))
-    command = argv[second + 1:]
+    if spec["uid"] is not None and os.geteuid() == 0:
+        command = _private_binds(command)
+        _become(spec["uid"])
+    _new_session_keyring()
     os.execvp(command[0], command)
 
 

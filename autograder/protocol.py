@@ -13,7 +13,9 @@ import numpy as np
 
 ARRAY_KINDS = "biufc"          # bool, int, uint, float, complex
 MAX_DEPTH = 32
-MAX_LINE_BYTES = 256 * 2**20   # the judge refuses longer messages
+MAX_CONTAINERS = 10_000        # lists and objects in one message (arrays are strings)
+MAX_KEY_CHARS = 200            # dict keys: short strings, or ints of moderate size
+MAX_LINE_BYTES = 100 * 2**20   # the judge refuses longer messages (a 64 MB array is 86 MB here)
 MAX_RESULT_BYTES = 64 * 2**20  # the sandbox refuses to send larger results
 
 
@@ -96,11 +98,13 @@ def decode(tree, depth=0):
         for pair in v:
             if not (isinstance(pair, list) and len(pair) == 2):
                 raise ProtocolError("bad dict item")
-            key = decode(pair[0], depth + 1)
-            try:
-                out[key] = decode(pair[1], depth + 1)
-            except TypeError:                              # unhashable key
-                raise ProtocolError("unhashable dict key") from None
+            key = pair[0]
+            # keys whose hashes a student could make collide (tuples, huge ints, floats)
+            # would make building the dict quadratic: only short strings and moderate ints
+            if not ((isinstance(key, str) and len(key) <= MAX_KEY_CHARS) or
+                    (type(key) is int and abs(key) < 2**60)):
+                raise ProtocolError("dict keys must be short strings or ints")
+            out[key] = decode(pair[1], depth + 1)
         return out
     raise ProtocolError(f"unknown tag {tag!r}")
 
@@ -110,12 +114,28 @@ def dumps(message):
     return (json.dumps(message, separators=(",", ":"), allow_nan=True) + "\n").encode("ascii")
 
 
+def _clean(value):
+    """value with every string made valid UTF-8: JSON's \\udcff escapes give lone
+    surrogates, which cannot be written to a UTF-8 file."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
+
+
 def loads(line):
-    """The message of one protocol line; ProtocolError unless it is a JSON object."""
+    """The message of one protocol line; ProtocolError unless it is a JSON object of at
+    most MAX_CONTAINERS lists and objects (a line of `[],[],...` would cost the judge
+    gigabytes)."""
+    if line.count(b"[") + line.count(b"{") > MAX_CONTAINERS:
+        raise ProtocolError("too many lists or objects in one message")
     try:
         message = json.loads(line)
     except (ValueError, RecursionError) as error:
         raise ProtocolError(f"not JSON: {error}") from None
     if not isinstance(message, dict):
         raise ProtocolError("message is not an object")
-    return message
+    return _clean(message)

@@ -7,6 +7,7 @@ does. What stops such code is the operating system's sandbox (isolation.py); the
 there so that a person reads the notebook.
 """
 import ast
+import time
 
 from IPython.core.inputtransformer2 import TransformerManager
 
@@ -47,15 +48,29 @@ STRING_HINTS = {"/proc/": "/proc", "meta_path": "sys.meta_path", "libtorch": "to
                 "site-packages": "files", "solutions": "files"}
 
 
+MAX_CELL_CHARS = 20_000         # longer cells are not read (IPython's transforms of many
+MAX_ESCAPES = 50                # ! and % lines take time that grows with their square)
+BUDGET_SECONDS = 2.0            # for all the cells of one notebook
+
+
 def flags(sources):
-    """Sorted flags for a list of code cell sources (cells that do not parse are skipped)."""
+    """Sorted flags for a list of code cell sources. Cells that do not parse are skipped;
+    cells too long to read cheaply, and cells past the time budget, are flagged as such."""
     found = set()
     transformer = TransformerManager()
+    start = time.monotonic()
     for source in sources:
+        escapes = sum(line.lstrip()[:1] in ("!", "%") for line in source.splitlines())
+        if len(source) > MAX_CELL_CHARS or escapes > MAX_ESCAPES:
+            found.add("cell too long to read")
+            continue
+        if time.monotonic() - start > BUDGET_SECONDS:
+            found.add("not every cell read")
+            break
         try:
             python = transformer.transform_cell(source)
             tree = ast.parse(python)
-        except (SyntaxError, ValueError, RecursionError):
+        except Exception:  # noqa: BLE001 - a hint only: whatever IPython or ast throws
             continue
         harmless = set()          # %timeit, %matplotlib inline, ...: not worth a flag
         for node in ast.walk(tree):

@@ -286,7 +286,7 @@ def test_layout_mistakes_get_statuses_that_say_what_was_found(small_course, tmp_
                                "student's folder, expected assignment1/assignment1.ipynb")
     assert status["cased"] == ("missing assignment: found folder Assignment1/ (names are "
                                "case-sensitive), expected assignment1/")
-    assert status["linked"].startswith("invalid notebook (not a regular file")
+    assert status["linked"].startswith("invalid notebook (not a plain file")
     assert all(float(r["score"]) == 0 for r in result.rows.values())
 
 

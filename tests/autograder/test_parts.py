@@ -84,12 +84,14 @@ def test_the_sandbox_command_hides_site_folders_and_mounts_only_scratch_writable
     command = isolation.bwrap_command("/tmp/submission", "/tmp/mpl")
     assert command[:3] == ["bwrap", "--unshare-all", "--unshare-user"] and command[-1] == "--"
     assert "--disable-userns" in command and "--die-with-parent" in command
-    writable = [command[i + 1] for i, a in enumerate(command) if a == "--tmpfs"]
-    assert isolation.HOME in writable and "/tmp" in writable
-    assert set(writable) - {isolation.HOME, "/tmp"} <= set(isolation.hidden_site_folders())
+    tmpfs = {command[i + 1] for i, a in enumerate(command) if a == "--tmpfs"}
+    read_only = {command[i + 1] for i, a in enumerate(command) if a == "--remount-ro"}
+    assert tmpfs - read_only == {isolation.HOME, "/tmp"}           # the only writable folders
+    assert tmpfs & read_only <= set(isolation.hidden_site_folders())
     binds = [command[i + 1] for i, a in enumerate(command) if a in ("--bind", "--dev-bind")]
     assert set(binds) <= set(isolation.DEVICES)                   # nothing else read-write
-    assert command.index("--remount-ro") > max(i for i, a in enumerate(command) if a == "--ro-bind")
+    last_root = max(i for i, a in enumerate(command[:-1]) if command[i:i + 2] == ["--remount-ro", "/"])
+    assert last_root > max(i for i, a in enumerate(command) if a.endswith("bind"))
 
 
 def test_describe_call_shows_shapes_not_values():
