@@ -32,12 +32,15 @@ UNSAFE = "UNSAFE: graded without an OS sandbox (--unsafe-no-sandbox)"
 
 
 _slot = 0
+_slot_lock = None
 
 
-def _init_worker(slots):
-    """A worker: its slot (the sandbox uid it uses), and torch loaded once."""
-    global _slot
-    _slot = slots.get()
+def _init_worker():
+    """A worker: a slot of its own on this machine (the sandbox uid it uses), and torch
+    loaded once."""
+    global _slot, _slot_lock
+    from autograder.limits import claim_slot
+    _slot, _slot_lock = claim_slot()
     sys.dont_write_bytecode = True
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:                                   # the tests' reference; load it once per worker
@@ -309,13 +312,9 @@ def _run(args, source, release, submitted, out, course, work):
     progress = Progress(len(jobs))
     started = time.monotonic()
     if jobs:
-        context = multiprocessing.get_context("spawn")
-        slots = context.Queue()
-        for slot in range(n_jobs):
-            slots.put(slot)
         with concurrent.futures.ProcessPoolExecutor(
-                max_workers=n_jobs, mp_context=context, initializer=_init_worker,
-                initargs=(slots,)) as pool:
+                max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker) as pool:
             futures = {pool.submit(_grade, job): job for job in jobs}
             for future in concurrent.futures.as_completed(futures):
                 job = futures[future]

@@ -211,7 +211,8 @@ def bwrap_problem(work_dir):
     for folder in (probe, probe / "submission", probe / "matplotlib"):
         folder.chmod(0o755)
     _, sites = site_entries()
-    command = (limits.launch_command(None, limits.rlimits(1024, 60), uid=limits.sandbox_uid(0))
+    slot, lock = limits.claim_slot()
+    command = (limits.launch_command(None, limits.rlimits(1024, 60), uid=limits.sandbox_uid(slot))
                + bwrap_command(probe / "submission", probe / "matplotlib")
                + python_command(0, 1, sites)[:5]
                + ["import site, sys; [site.addsitedir(d) for d in sys.argv[1:]]; "
@@ -221,6 +222,8 @@ def bwrap_problem(work_dir):
                               stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap could not be run ({error}): {INSTALL_HINT}"
+    finally:
+        lock.close()
     if done.returncode != 0 or done.stdout.strip() != "ok":
         return (f"bwrap cannot make a sandbox on this machine ({done.stderr.strip()[-300:]}); "
                 f"it needs unprivileged user namespaces: {INSTALL_HINT}")

@@ -241,6 +241,7 @@ class Sandbox:
 
     def died(self):
         """The SandboxDied for a sandbox whose channel closed: how it ended, and doing what."""
+        self._drain_output()
         try:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -280,8 +281,8 @@ class Sandbox:
             try:
                 reply = self._receive(min(deadline, cell_end), late)
             except SandboxDied as died:
-                if current is None:
-                    raise
+                if current is None or cells[current].get("statements"):
+                    raise                            # the course's own cells are never left out
                 raise CellFailed(current, "KernelDied", f"ended the kernel ({died.how})") from None
             if reply.get("id") != self.next_id:
                 raise ProtocolViolation("protocol error: reply to another request")
@@ -289,7 +290,9 @@ class Sandbox:
                 index = reply.get("index")
                 if not isinstance(index, int) or not 0 <= index < len(cells):
                     raise ProtocolViolation("protocol error: bad progress message")
-                current, cell_end = index, time.monotonic() + cell_timeout
+                current = index
+                cell_end = deadline if cells[index].get("statements") else \
+                    time.monotonic() + cell_timeout      # read-only cells: the notebook's deadline
                 self.activity = f"while running cell {cells[index]['label']}"
                 continue
             break

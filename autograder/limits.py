@@ -191,8 +191,29 @@ def rlimits(memory_mb, cpu_seconds, file_mb=64, open_files=256, processes=64):
             ("RLIMIT_CORE", 0, 0)]
 
 
+UID_SLOTS = 1000                  # uids SANDBOX_UID_BASE .. + 999
+UID_LOCKS = Path("/tmp/autograder-uids")
+
+
 def sandbox_uid(slot):
     return SANDBOX_UID_BASE + int(slot)
+
+
+def claim_slot():
+    """A slot no other worker on this machine holds (of this run or of any other run at the
+    same time): its uid's processes and per-user quotas are then this worker's sandboxes'
+    alone. Held by an flock on a file per slot until the worker exits. (slot, lock file)."""
+    import fcntl
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    for slot in range(UID_SLOTS):
+        handle = open(UID_LOCKS / f"{sandbox_uid(slot)}.lock", "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return slot, handle
+    raise RuntimeError(f"all {UID_SLOTS} sandbox uids are in use on this machine")
 
 
 def launch_command(cgroup, limits, uid=None):

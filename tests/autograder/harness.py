@@ -18,9 +18,20 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
-RELEASE = ROOT / "notebooks" / "assignment1" / "assignment1.ipynb"
 STUB = object()                       # "leave the release's cell as it is"
+
+
+def source_of(assignment):
+    """The instructor's notebook of an assignment (one notebook per assignment)."""
+    return ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+def release_of(assignment):
+    """The student release of an assignment."""
+    return ROOT / "notebooks" / assignment / f"{assignment}.ipynb"
+
+
+SOURCE, RELEASE = source_of("assignment1"), release_of("assignment1")
 
 
 def cell_source(cell):
@@ -35,20 +46,20 @@ def is_test(cell):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade") is True
 
 
-def instructor_solutions():
+def instructor_solutions(assignment="assignment1"):
     """{grade_id: source} of the source's solution cells, without the nbgrader markers."""
-    nb = json.loads(SOURCE.read_text())
+    nb = json.loads(source_of(assignment).read_text())
     return {grade_id(c): "".join(line for line in cell_source(c).splitlines(True)
                                  if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
             for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")}
 
 
-def notebook(replace=None, early=None, fill=True, substitute=None):
+def notebook(replace=None, early=None, fill=True, substitute=None, assignment="assignment1"):
     """The release with every solution cell filled in by the instructor's solution (if
     fill), except those in replace ({grade_id: source, or STUB}); early: a cell of the
     student's own after the setup cell. {NAME} in any source becomes substitute[NAME]."""
-    nb = json.loads(RELEASE.read_text())
-    solutions = instructor_solutions()
+    nb = json.loads(release_of(assignment).read_text())
+    solutions = instructor_solutions(assignment)
     replace = dict(replace or {})
 
     def put(text):
@@ -69,16 +80,18 @@ def notebook(replace=None, early=None, fill=True, substitute=None):
     return nb
 
 
-def from_folder(folder, substitute=None):
+def from_folder(folder, substitute=None, assignment="assignment1"):
     """A submission described by a folder: <grade_id>.py snippets, early.py or early.ipy."""
     folder = Path(folder)
     replace = {p.stem: p.read_text() for p in folder.glob("*.py") if p.stem != "early"}
     early = next((p.read_text() for p in (folder / "early.py", folder / "early.ipy")
                   if p.exists()), None)
-    return notebook(replace, early, substitute=substitute)
+    return notebook(replace, early, substitute=substitute, assignment=assignment)
 
 
-def put(submitted, student, content, name="assignment1.ipynb", assignment="assignment1"):
+def put(submitted, student, content, name=None, assignment="assignment1"):
+    """Write a submission's notebook (and return its path) as nbgrader's layout has it."""
+    name = name or f"{assignment}.ipynb"
     folder = submitted / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -109,34 +122,56 @@ def course_copy(tmp):
 
 
 def grade(course, submitted, out, *options, env=None, timeout=900):
-    """Run the grader from the course folder; the rows of grades.csv by student id."""
+    """Run the grader from the course folder. rows: {student: row} (for a student graded in
+    several assignments, the row of one they submitted); table: {(student, assignment): row}."""
     start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
          *map(str, options)],
         cwd=course, capture_output=True, text=True, timeout=timeout,
         env=dict(env or os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    rows, header = {}, None
+    rows, table, header = {}, {}, None
     if (out / "grades.csv").exists():
         with open(out / "grades.csv", newline="") as f:
             reader = csv.DictReader(f)
-            rows = {r["student_id"]: r for r in reader}
+            for row in reader:
+                table[(row["student_id"], row["assignment"])] = row
+                if row["student_id"] not in rows or rows[row["student_id"]]["status"] \
+                        .startswith("missing assignment: no folder"):
+                    rows[row["student_id"]] = row
             header = reader.fieldnames
-    return SimpleNamespace(proc=proc, rows=rows, header=header, out=out,
+    return SimpleNamespace(proc=proc, rows=rows, table=table, header=header, out=out,
                            seconds=time.monotonic() - start)
 
 
-def feedback_results(out, student, assignment="assignment1", name="assignment1"):
+def feedback_results(out, student, assignment="assignment1", name=None):
     """{grade_id: (earned, possible, passed)} as the student's feedback page shows them."""
-    page = (out / "feedback" / student / assignment / f"{name}.html").read_text()
+    page = (out / "feedback" / student / assignment / f"{name or assignment}.html").read_text()
     rows = re.findall(r"<tr><td><code>(\w+)</code></td><td>([\d.]+) / ([\d.]+)</td>"
                       r"<td class=\"\w+\">(passed|failed)</td>", page)
     return {g: (float(e), float(p), r == "passed") for g, e, p, r in rows}
 
 
-def passed(out, student):
-    return {g for g, (_, _, ok) in feedback_results(out, student).items() if ok}
+def passed(out, student, assignment="assignment1"):
+    return {g for g, (_, _, ok) in feedback_results(out, student, assignment).items() if ok}
 
 
-def log(out, student, assignment="assignment1", name="assignment1"):
-    return (out / "logs" / student / assignment / f"{name}.log").read_text(errors="replace")
+def log(out, student, assignment="assignment1", name=None):
+    path = out / "logs" / student / assignment / f"{name or assignment}.log"
+    return path.read_text(errors="replace")
+
+
+def view(run, assignment):
+    """One assignment's part of a run of many (conftest's class_run), by submission name:
+    student ids there are "<assignment>-<name>"."""
+    def student(name):
+        return f"{assignment}-{name}"
+
+    return SimpleNamespace(
+        run=run, out=run.out, student=student,
+        row=lambda name: run.table[(student(name), assignment)],
+        results=lambda name: feedback_results(run.out, student(name), assignment),
+        passed=lambda name: passed(run.out, student(name), assignment),
+        log=lambda name: log(run.out, student(name), assignment),
+        page=lambda name: (run.out / "feedback" / student(name) / assignment /
+                           f"{assignment}.html").read_text())

@@ -38,7 +38,10 @@ STUBBED = {"patched_allclose": {"conv2d_code", "conv_matrix_code"},
 CONTROL = {"endless_call": "stride_refused"}
 # attacks that only add a cell: an honest notebook otherwise, full marks expected
 EARLY_ONLY = {"finds_torch", "snoops_proc", "writes_everywhere", "daemon", "fork_bomb",
-              "fills_disk"}
+              "fills_disk", "crash", "segfault", "sleeps"}
+# a cell of the student's own that ends the sandbox or hangs is left out, the rest graded
+LEFT_OUT = {"crash": "ended the kernel (exit code 1)", "segfault": "ended the kernel (SIGSEGV)",
+            "sleeps": "did not finish within 15 s"}
 
 
 def attack_cells(name):
@@ -112,7 +115,7 @@ def test_the_run_ends_normally_and_grades_everyone(run):
 
 CHEATS = sorted(p.name for p in ATTACKS.iterdir() if p.is_dir()
                 and p.name not in EARLY_ONLY and p.name not in ("stride_refused", "seed_probe",
-                                                                "forges_replies"))
+                                                                "forges_replies", "slow_calls"))
 
 
 @pytest.mark.parametrize("attack", CHEATS)
@@ -134,6 +137,28 @@ def test_an_attack_in_a_cell_of_its_own_leaves_honest_work_its_marks(run, attack
     row = run.rows[attack]
     assert row["status"].startswith("graded") and row["score"] == row["max_score"], row
     assert "FOUND" not in harness.log(run.out, attack)
+
+
+@pytest.mark.parametrize("attack", sorted(LEFT_OUT))
+def test_a_cell_that_crashes_or_hangs_is_left_out_and_said_so(run, attack):
+    status = run.rows[attack]["status"]
+    assert status.startswith("graded; left out: your cell") and LEFT_OUT[attack] in status
+    page = html.unescape((run.out / "feedback" / attack / "assignment1" /
+                          "assignment1.html").read_text())
+    assert LEFT_OUT[attack] in page and "ran your notebook again without this cell" in page
+
+
+def test_a_notebook_past_its_deadline_scores_0_and_says_where_it_was(run):
+    row = run.rows["slow_calls"]
+    assert row["status"].startswith(f"timeout after {TIMEOUT} s in test conv2d_"), row
+    assert "calling conv2d(array(" in row["status"] and float(row["score"]) == 0
+
+
+def test_magics_warnings_and_stderr_output_are_no_errors(run):
+    page = (run.out / "feedback" / "honest_noisy" / "assignment1" / "assignment1.html").read_text()
+    assert "Cells that raised an error" not in page
+    log = harness.log(run.out, "honest_noisy")
+    assert "RuntimeWarning" in log and "conv2d called" in log      # it did warn and print
 
 
 @pytest.mark.parametrize("style", sorted(p.name for p in HONEST.iterdir() if p.is_dir()))
@@ -272,6 +297,9 @@ def test_layout_mistakes_get_statuses_that_say_what_was_found(small_course, tmp_
     (submitted / "loose").mkdir()
     (submitted / "loose" / "assignment1.ipynb").write_text(nb)
     harness.put(submitted, "cased", nb, assignment="Assignment1")
+    harness.put(submitted, "invalid_json", b'{"cells": [ this is not JSON')
+    harness.put(submitted, "not_a_notebook", json.dumps({"hello": "world", "cells": "none"}))
+    (submitted / "no_folder" / "assignment9").mkdir(parents=True)
     linked = submitted / "linked" / "assignment1"
     linked.mkdir(parents=True)
     (linked / "assignment1.ipynb").symlink_to(harness.SOURCE)
@@ -287,6 +315,9 @@ def test_layout_mistakes_get_statuses_that_say_what_was_found(small_course, tmp_
     assert status["cased"] == ("missing assignment: found folder Assignment1/ (names are "
                                "case-sensitive), expected assignment1/")
     assert status["linked"].startswith("invalid notebook (not a plain file")
+    assert status["invalid_json"] == "invalid notebook (not JSON)"
+    assert status["not_a_notebook"] == "invalid notebook (no list of cells)"
+    assert status["no_folder"] == "missing assignment: no folder assignment1/"
     assert all(float(r["score"]) == 0 for r in result.rows.values())
 
 

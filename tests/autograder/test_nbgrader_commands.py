@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
+import numpy as np  # noqa: F401 - used by the eval of WARN
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -40,7 +40,7 @@ from harness import STUB
 HERE = Path(__file__).resolve().parent
 REDTEAM = HERE / "redteam"
 TIMEOUT, CALL_TIMEOUT, CELL_TIMEOUT = 20, 3, 15
-SHORT_TIMEOUT = 5          # the run of the attacks on the judge's time (DEADLINE)
+SHORT_TIMEOUT = 12         # the run of the attacks on the judge's time (DEADLINE); the victim needs ~3 s
 FLOOD_KEYS = 28_000        # hash_flood: 10-20 s of the judge's time in protocol.decode
 BOMB_MB = 32               # json_bomb: one progress line of this size (up to 256 get in)
 JUDGE_MEMORY_MB = 1000     # a judge worker with torch imported peaks at ~700 MB here

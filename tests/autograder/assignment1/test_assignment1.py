@@ -1,14 +1,10 @@
-"""End to end: one grading run over honest, wrong, attacking and broken submissions.
+"""Assignment 1 end to end: honest and wrong submissions, graded in the class run.
 
 Each submission is the student release of assignment 1 with the solution cells filled in
-from tests/autograder/submissions/<name>/<grade_id>.py (the instructor's solution where
-there is no file) and, if there is an early.py (early.ipy with magics), one cell of the
-student's own right after the setup cell (harness.py). A few are built here instead
-(invalid files). Attacks are in test_attacks.py.
-All are graded by one `python -m autograder grade` run with two jobs and a 20 s timeout,
-shared by every test below, in a copy of the course that is a git repository of its own
-(so that "grading changes nothing in the course" can be checked strictly, ignored files
-included, while other work goes on in this checkout).
+from submissions/<name>/<grade_id>.py (the instructor's solution where there is no file);
+all of them, with the untouched source and release, are graded in the one run of every
+assignment's submissions (`class_run`, tests/autograder/conftest.py). Attacks and broken
+notebooks are in ../test_attacks.py and ../test_redteam.py.
 
 The wrong answers are also run through the release's test cells alone, as the student runs
 them before submitting (visible cases only): each must fail visibly in exactly the cells the
@@ -16,29 +12,21 @@ grader takes its points for, so that no plausible mistake loses points it was no
 And the source's full test cells run for several seeds: hidden random cases must be valid
 for every student, and a mistake must cost the same whoever makes it.
 """
-import csv
-import functools
 import html
 import json
-import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 import harness
-from harness import (cell_source as _source, course_copy, feedback_results, git,
-                     grade_id as _grade_id, instructor_solutions, is_test)
+from harness import cell_source as _source, grade_id as _grade_id, instructor_solutions, is_test
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
-SOURCE = ROOT / "solutions" / "assignment1" / "assignment1.ipynb"
-RELEASE = ROOT / "notebooks" / "assignment1" / "assignment1.ipynb"
-TIMEOUT, CELL_TIMEOUT = 20, 5
+SOURCE, RELEASE = harness.source_of("assignment1"), harness.release_of("assignment1")
 
 # grade_id: points, in the notebook's order
 TESTS = {"corr2d_basics": 6, "corr2d_edge_shapes": 3, "convolve2d_full": 5,
@@ -64,8 +52,6 @@ EXPECTED = {
     "release": (ALL, "graded", []),
     "loops": (set(), "graded", []),
     "vectorised": (set(), "graded", []),
-    "noisy": (set(), "graded", []),
-    "memory_hog": (set(), "graded", []),
     # wrong answers: each loses the cells of its rule (and of the functions built on it)
     "flipped_kernel": (CORR2D | CONVOLVE, "graded", []),
     "convolution_not_flipped": (CONVOLVE, "graded", []),
@@ -84,15 +70,6 @@ EXPECTED = {
     "matrix_rows_by_input_width": ({"conv_matrix_reproduces_corr2d"} | GRADIENT, "graded", []),
     "gradient_correlates": (GRADIENT, "graded", []),
     "visible_only": (CORR2D | CONVOLVE, "graded", []),   # passes the visible part, not the hidden
-    # broken submissions: a cell that crashes or hangs is left out, the rest graded
-    "crash": (set(), "graded; left out: your cell", ["ended the kernel (exit code 1)"]),
-    "segfault": (set(), "graded; left out: your cell", ["ended the kernel (SIGSEGV)"]),
-    "sleeps": (set(), "graded; left out: your cell", [f"did not finish within {CELL_TIMEOUT} s"]),
-    "slow_calls": (ALL, f"timeout after {TIMEOUT} s in test conv2d_", ["calling conv2d(array("]),
-    "invalid_json": (ALL, "invalid notebook", []),
-    "not_a_notebook": (ALL, "invalid notebook", []),
-    "missing_notebook": (ALL, "missing notebook", []),
-    "missing_assignment": (ALL, "missing assignment", []),
 }
 # Plausible mistakes: every cell the grader takes points for must fail visibly first,
 # in the release the student holds (test_..._fails_a_visible_case_first).
@@ -109,62 +86,22 @@ def assemble(name):
     return harness.from_folder(SUBMISSIONS / name)
 
 
-def build_submissions(submitted):
-    put = functools.partial(harness.put, submitted)
-    for folder in sorted(SUBMISSIONS.iterdir()):
-        if folder.is_dir() and folder.name != "partial":
-            put(folder.name, assemble(folder.name))
-    put("source", SOURCE.read_text())
-    put("release", RELEASE.read_text())
-    put("invalid_json", b'{"cells": [ this is not JSON')
-    put("not_a_notebook", json.dumps({"hello": "world", "cells": "none"}))
-    put("missing_notebook", assemble("partial"), name="assignment1 (1).ipynb")
-    (submitted / "missing_assignment" / "assignment9").mkdir(parents=True)
-
-
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("grading")
-    submitted, out = tmp / "submitted", tmp / "out"
-    course = course_copy(tmp)
-    build_submissions(submitted)
-    before = git("status", "--porcelain", "--ignored", cwd=course)
-    start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", str(submitted), "--out", str(out),
-         "--jobs", "2", "--timeout", str(TIMEOUT), "--cell-timeout", str(CELL_TIMEOUT)],
-        cwd=course, capture_output=True, text=True, timeout=900,
-        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    seconds = time.monotonic() - start
-    after = git("status", "--porcelain", "--ignored", cwd=course)
-    with open(out / "grades.csv", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = list(reader)
-        header = reader.fieldnames
-    return SimpleNamespace(proc=proc, out=out, rows={r["student_id"]: r for r in rows},
-                           order=[(r["student_id"], r["assignment"]) for r in rows],
-                           header=header, before=before, after=after, seconds=seconds)
+def graded(class_run):
+    return harness.view(class_run, "assignment1")
 
 
-def test_the_run_exits_0_and_reports_progress_and_time(graded):
-    assert graded.proc.returncode == 0, graded.proc.stderr
-    assert "submissions" in graded.proc.stderr and "[####" in graded.proc.stderr
-    assert "s per submission" in graded.proc.stderr
-    print(graded.proc.stderr.splitlines()[-2], f"(whole run {graded.seconds:.0f} s)")
-
-
-def test_grades_csv_has_the_columns_and_one_sorted_row_per_student(graded):
-    assert graded.header == ["student_id", "assignment", "score", "max_score", "status"]
-    assert sorted(graded.rows) == sorted(EXPECTED)
-    assert graded.order == sorted(graded.order)
-    assert all(r["assignment"] == "assignment1" and r["max_score"] == str(FULL)
-               for r in graded.rows.values())
+def test_every_submission_has_a_row_and_a_feedback_page(graded):
+    for student in EXPECTED:
+        row = graded.row(student)
+        assert row["max_score"] == str(FULL), row
+        assert graded.results(student), student
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_score_and_status(graded, student):
     failing, status_start, status_has = EXPECTED[student]
-    row = graded.rows[student]
+    row = graded.row(student)
     assert float(row["score"]) == FULL - sum(TESTS[t] for t in failing), row
     assert row["status"].startswith(status_start), row
     for word in status_has:
@@ -173,32 +110,12 @@ def test_score_and_status(graded, student):
 
 @pytest.mark.parametrize("student", sorted(s for s, e in EXPECTED.items() if e[1] == "graded"))
 def test_feedback_shows_each_test_with_points_and_outcome(graded, student):
-    results = feedback_results(graded.out, student)
+    results = graded.results(student)
     failing = EXPECTED[student][0]
     assert set(results) == set(TESTS)
     for grade_id, (earned, possible, passed) in results.items():
         assert possible == TESTS[grade_id]
         assert passed == (grade_id not in failing) and earned == (possible if passed else 0)
-
-
-def test_feedback_never_shows_hidden_tests_or_tracebacks(graded):
-    proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", str(graded.out)],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout
-    for page in (graded.out / "feedback").rglob("*.html"):
-        text = html.unescape(page.read_text())
-        assert "Traceback" not in text and "BEGIN HIDDEN" not in text
-        assert "grader_rng" not in text and "GRADING_SEED" not in text
-
-
-def test_every_student_and_notebook_gets_a_feedback_page(graded):
-    pages = {p.relative_to(graded.out / "feedback").parts[0]
-             for p in (graded.out / "feedback").rglob("assignment1.html")}
-    assert pages == set(EXPECTED)
-
-
-def test_grading_leaves_the_course_unchanged_ignored_files_included(graded):
-    assert graded.before == "" and graded.after == graded.before
 
 
 def test_leaks_finds_a_hidden_line_in_highlighted_html(tmp_path):
@@ -228,13 +145,6 @@ def test_the_release_holds_no_hidden_test_and_no_solution():
     proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", "notebooks"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
-
-
-def test_magics_warnings_and_stderr_output_are_no_errors(graded):
-    page = (graded.out / "feedback" / "noisy" / "assignment1" / "assignment1.html").read_text()
-    assert "Cells that raised an error" not in page
-    log = (graded.out / "logs" / "noisy" / "assignment1" / "assignment1.log").read_text()
-    assert "RuntimeWarning" in log and "conv2d called" in log      # it did warn and print
 
 
 # -- what the student sees before submitting, and the hidden cases across seeds ----------
@@ -338,8 +248,7 @@ def test_each_graded_cell_states_its_points_and_runs_visible_cases():
 
 def test_a_failing_case_names_the_case_and_what_came_back(graded):
     def error_of(student, grade_id):
-        page = html.unescape((graded.out / "feedback" / student / "assignment1" /
-                              "assignment1.html").read_text())
+        page = html.unescape(graded.page(student))
         row = re.search(rf"<code>{grade_id}</code>.*?</tr>", page, re.S).group(0)
         return re.sub(r"<[^>]*>", "", row)
 
