@@ -44,7 +44,7 @@ book: $(VENV)/.installed
 test: $(VENV)/.installed system-deps
 	$(NBVAL) book solutions
 	$(BUILD)
-	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python -m pytest tests -p no:cacheprovider -n auto --dist loadfile
 	$(BIN)/python -m autograder release --check
 	$(BIN)/python -m autograder leaks notebooks book _build/html
 
