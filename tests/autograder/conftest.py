@@ -8,8 +8,10 @@ release, in ONE `python -m autograder grade` run with two jobs: the grader's sta
 the workers' torch import are paid once for the whole course, and both cores stay busy.
 Student ids are "<assignment>-<name>" (and "<assignment>-source", "<assignment>-release").
 """
+import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,8 +31,33 @@ def assignments():
 
 
 @pytest.fixture(scope="session")
-def class_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("class")
+def class_run(tmp_path_factory, worker_id):
+    """The run, made once per pytest session even with pytest-xdist: the first worker to
+    ask grades, under a file lock, and leaves the result beside its OUT for the others."""
+    if worker_id == "master":
+        return _class_run(tmp_path_factory.mktemp("class"))
+    import fcntl
+    shared = tmp_path_factory.getbasetemp().parent / "class"
+    with open(str(shared) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)              # released when the file is closed
+        if not (shared / "result.json").exists():
+            result = _class_run(shared)
+            (shared / "result.json").write_text(json.dumps(
+                {"returncode": result.proc.returncode, "stderr": result.proc.stderr,
+                 "table": [[*key, row] for key, row in result.table.items()],
+                 "header": result.header, "seconds": result.seconds,
+                 "before": result.before, "after": result.after}))
+    saved = json.loads((shared / "result.json").read_text())
+    table = {(s, a): row for s, a, row in saved["table"]}
+    return SimpleNamespace(
+        proc=SimpleNamespace(returncode=saved["returncode"], stderr=saved["stderr"]),
+        table=table, rows={s: row for (s, _), row in table.items()}, header=saved["header"],
+        seconds=saved["seconds"], before=saved["before"], after=saved["after"],
+        out=shared / "out", course=shared / "course")
+
+
+def _class_run(tmp):
+    tmp.mkdir(parents=True, exist_ok=True)
     submitted, out = tmp / "submitted", tmp / "out"
     course = harness.course_copy(tmp)
     for assignment in assignments():
