@@ -1,0 +1,11 @@
+"""Figures of the book, drawn from the same numbers the pages compute.
+
+Every function returns a matplotlib Figure built without pyplot, so nothing stays open in
+a global figure list: the page displays it, a test inspects it, and both can drop it.
+Labels are ASCII; the Chinese names of the terms live in the prose. One module per
+chapter (`correlation` for chapter 1, ...), and `common` for what they share; everything
+is re-exported here, so a page writes `plot.correlation_figure(...)`.
+"""
+from .common import error_maps_figure, feature_maps_figure, photograph, timing_figure
+from .correlation import (correlation_figure, flip_figure, kernel_stack_figure, matrix_figure,
+                          volume_figure, weight_sharing_figure)
