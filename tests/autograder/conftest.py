@@ -9,6 +9,7 @@ the workers' torch import are paid once for the whole course, and both cores sta
 Student ids are "<assignment>-<name>" (and "<assignment>-source", "<assignment>-release").
 """
 import json
+import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,7 +28,11 @@ TIMEOUT, CELL_TIMEOUT, CALL_TIMEOUT = 60, 15, 10
 
 
 def assignments():
-    return sorted(p.parent.name for p in HERE.glob("*/submissions") if p.is_dir())
+    """Every assignment with test submissions; CONVZOO_ASSIGNMENTS=assignment3,assignment4
+    restricts the class run to those while one is being written (CI sets nothing)."""
+    found = sorted(p.parent.name for p in HERE.glob("*/submissions") if p.is_dir())
+    only = [a for a in os.environ.get("CONVZOO_ASSIGNMENTS", "").split(",") if a]
+    return [a for a in found if a in only] if only else found
 
 
 @pytest.fixture(scope="session")
