@@ -1,8 +1,13 @@
 """Convolution arithmetic: output sizes and receptive fields, as in Dumoulin & Visin.
 
 Chapter 2 (stride and padding) derives these; every operator's output shape agrees with them.
+Also the output size of pooling (torch's ceil_mode), TensorFlow's "SAME" padding, and the
+one kernel a stack of convolutions amounts to (its size is the receptive field).
 """
-from .checks import at_least, is_int
+import numpy as np
+
+from .checks import as_float_array, at_least, check_ndim, is_int
+from .correlation import convolve2d
 
 
 def _ints(**values):
@@ -91,3 +96,77 @@ def jump_and_start(layers):
         start -= p * jump
         jump *= s
     return jump, start
+
+
+def pool_output_size(n, k, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """The output length of max_pool2d / avg_pool2d along one axis, as torch computes it.
+
+    stride None means k (torch's default). Floor mode is conv_output_size. ceil_mode rounds
+    the division up instead, so a last window may hang over the end, except one that would
+    start in the right padding: floor((n + 2p - d(k-1) - 1 + s - 1) / s) + 1, minus one if
+    that last window starts at or after n + p. torch also needs padding <= k / 2.
+    """
+    stride = k if stride is None else stride
+    _ints(n=n, k=k, stride=stride, padding=padding, dilation=dilation)
+    at_least("n", (n,), 1), at_least("k", (k,), 1), at_least("padding", (padding,), 0)
+    at_least("stride", (stride,), 1), at_least("dilation", (dilation,), 1)
+    if 2 * padding > k:
+        raise ValueError(f"padding must be at most half the kernel (torch's rule for pooling), "
+                         f"got padding={padding}, k={k}")
+    if not ceil_mode:
+        return conv_output_size(n, k, stride, padding, dilation)
+    size = (n + 2 * padding - dilation * (k - 1) - 1 + stride - 1) // stride + 1
+    if (size - 1) * stride >= n + padding:              # the last window starts in the padding
+        size -= 1
+    if size < 1:
+        raise ValueError(f"kernel {k} with dilation {dilation} spans {dilation * (k - 1) + 1}, "
+                         f"more than the padded input {n} + 2*{padding}")
+    return size
+
+
+def tf_same_padding(n, k, stride=1, dilation=1):
+    """(before, after): the zeros TensorFlow's padding="SAME" adds along an axis of length n.
+
+    The output has ceil(n / s) positions; the total padding is what the last window needs,
+    max((ceil(n / s) - 1) s + d(k - 1) + 1 - n, 0), and the odd one goes after (right,
+    bottom), as in torch's padding="same", which only exists for stride 1 (checks.same_padding).
+    """
+    _ints(n=n, k=k, stride=stride, dilation=dilation)
+    at_least("n", (n,), 1), at_least("k", (k,), 1)
+    at_least("stride", (stride,), 1), at_least("dilation", (dilation,), 1)
+    out = -(-n // stride)
+    total = max((out - 1) * stride + dilation * (k - 1) + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def equivalent_kernel(kernels, strides=None, dilations=None):
+    """The one kernel that a stack of single-channel correlations (no padding, no
+    nonlinearity) amounts to: kernels [k_1 (kH, kW), k_2, ...], first layer first, with
+    int strides and dilations (default 1) -> K (R_H, R_W), R the receptive field, such that
+    the stack applied to x equals conv2d(x, K, stride=prod(strides)).
+
+    Layer l reads its input every d_l pixels, and its input's pixels are jump_l = s_1 ...
+    s_{l-1} input pixels apart, so its taps sit d_l jump_l pixels apart: K is the full
+    convolution of the kernels spread out that way, K = k_1 * spread(k_2) * spread(k_3) ...
+    """
+    if not isinstance(kernels, (list, tuple)) or not kernels:
+        raise ValueError(f"kernels must be a non-empty list of 2-D arrays, got {kernels!r}")
+    strides = [1] * len(kernels) if strides is None else list(strides)
+    dilations = [1] * len(kernels) if dilations is None else list(dilations)
+    if len(strides) != len(kernels) or len(dilations) != len(kernels):
+        raise ValueError(f"strides {strides} and dilations {dilations} need one entry per "
+                         f"kernel ({len(kernels)} kernels)")
+    total, jump = np.ones((1, 1)), 1                # convolve2d: chapter 1's full convolution
+    for i, (k, s, d) in enumerate(zip(kernels, strides, dilations)):
+        k = as_float_array(f"kernels[{i}]", k)
+        check_ndim(f"kernels[{i}]", k, 2, "(kH, kW)")
+        _ints(stride=s, dilation=d)
+        at_least(f"strides[{i}]", (s,), 1), at_least(f"dilations[{i}]", (d,), 1)
+        if min(k.shape) < 1:
+            raise ValueError(f"kernels[{i}] has the empty shape {k.shape}")
+        gap = d * jump
+        spread = np.zeros((gap * (k.shape[0] - 1) + 1, gap * (k.shape[1] - 1) + 1), k.dtype)
+        spread[::gap, ::gap] = k
+        total = convolve2d(total, spread)
+        jump *= s
+    return total
