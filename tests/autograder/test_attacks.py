@@ -342,8 +342,20 @@ def test_a_change_to_submitted_during_grading_withholds_the_grades(small_course,
     submitted = tmp_path / "submitted"
     harness.put(submitted, "slow", harness.notebook(early="import time\ntime.sleep(4)\n"))
     bystander = harness.put(submitted, "bystander", harness.SOURCE.read_text())
-    threading.Timer(2.0, lambda: bystander.write_text(bystander.read_text() + " ")).start()
-    result = harness.grade(small_course, submitted, tmp_path / "out", "--jobs", 1)
+    temporary = tmp_path / "tmpdir"                 # the grader's TMPDIR, to see it at work
+    temporary.mkdir()
+
+    def touch_once_grading_has_begun():              # its logs folder: made after the first
+        deadline = time.monotonic() + 120            # fingerprint, before any notebook runs
+        while not list(temporary.glob("autograder-*/logs/slow")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        bystander.write_text(bystander.read_text() + " ")
+
+    toucher = threading.Thread(target=touch_once_grading_has_begun)
+    toucher.start()
+    result = harness.grade(small_course, submitted, tmp_path / "out", "--jobs", 1,
+                           env=dict(os.environ, TMPDIR=str(temporary)))
+    toucher.join()
     assert result.proc.returncode == 2
     assert "changed during grading" in result.proc.stderr and str(bystander) in result.proc.stderr
     assert not (tmp_path / "out" / "grades.csv").exists()
