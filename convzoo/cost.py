@@ -85,3 +85,54 @@ def spatially_separable_conv2d_cost(in_channels, mid_channels, out_channels, ker
     params_row, macs_row = conv2d_cost(mid_channels, out_channels, (1, kW), size, (1, sw),
                                        pad_row, (1, dw), groups)
     return params_col + params_row, macs_col + macs_row
+
+
+def flattened_conv2d_cost(in_channels, out_channels, kernel_size, input_size, stride=1,
+                          padding=0, dilation=1):
+    """(parameters, MACs) of flattened_conv2d: a 1x1 conv (in_channels -> out_channels = F)
+    on every input pixel, then a kH x 1 and a 1 x kW pass on each of the F channels.
+    F (C + kH + kW) parameters against F C kH kW for conv2d.
+    """
+    params_lat, macs_lat = conv2d_cost(in_channels, out_channels, 1, input_size)
+    params_sep, macs_sep = spatially_separable_conv2d_cost(
+        out_channels, out_channels, out_channels, kernel_size, input_size, stride, padding,
+        dilation, groups=out_channels)
+    return params_lat + params_sep, macs_lat + macs_sep
+
+
+def inverted_residual_cost(in_channels, out_channels, expand_ratio, input_size, stride=1,
+                           kernel_size=3):
+    """(parameters, MACs) of convzoo.mobilenet.inverted_residual, as torchvision's
+    InvertedResidual(in_channels, out_channels, stride, expand_ratio) builds it, with its
+    BatchNorms folded into the convs (their biases not counted): a 1x1 expansion to
+    M = round(C t) channels (none when t = 1), a k x k depthwise conv with padding
+    (k - 1) // 2, a 1x1 projection. The residual addition is not a multiply-add.
+    """
+    _positive(in_channels=in_channels, out_channels=out_channels)
+    if not isinstance(expand_ratio, (int, float)) or isinstance(expand_ratio, bool) \
+            or not expand_ratio > 0:
+        raise ValueError(f"expand_ratio must be a number > 0, got {expand_ratio!r}")
+    mid = int(round(in_channels * expand_ratio))
+    params, macs = (0, 0) if expand_ratio == 1 else conv2d_cost(in_channels, mid, 1,
+                                                                 input_size)
+    (k,) = ints_at_least("kernel_size", kernel_size, 1, 1)
+    p_dw, m_dw = conv2d_cost(mid, mid, k, input_size, stride, (k - 1) // 2, groups=mid)
+    size = conv2d_output_size(input_size, k, stride, (k - 1) // 2)
+    p_pw, m_pw = conv2d_cost(mid, out_channels, 1, size)
+    return params + p_dw + p_pw, macs + m_dw + m_pw
+
+
+def conv2d_bytes(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0,
+                 dilation=1, groups=1, itemsize=4):
+    """The fewest bytes nn.Conv2d(...) (no bias) must move for one input of input_size:
+    read the input and the weight once, write the output once, at itemsize bytes a number.
+
+    MACs / bytes is the layer's arithmetic intensity: how many multiply-adds it can do for
+    each byte it moves, at best (chapter 5 compares a dense, a depthwise and a 1x1 conv).
+    """
+    (itemsize,) = ints_at_least("itemsize", itemsize, 1, 1)
+    params, _ = conv2d_cost(in_channels, out_channels, kernel_size, input_size, stride,
+                            padding, dilation, groups)
+    H, W = ints_at_least("input_size", input_size, 2, 1)
+    H_out, W_out = conv2d_output_size(input_size, kernel_size, stride, padding, dilation)
+    return itemsize * (in_channels * H * W + params + out_channels * H_out * W_out)

@@ -13,7 +13,14 @@ kernel by a kH x 1 column pass and a 1 x kW row pass; it equals one conv2d whose
 
 a kernel of rank <= (mid channels per group) in (u, v). `factor_kernel` finds the best
 such factors of a given kernel by SVD, so a page can show when a kernel is separable.
-Both layers are built on convzoo.convolution.conv2d: no new window code here.
+A flattened layer (Jin, Dundar and Culurciello, 2014) goes one step further: each of its F
+filters is an outer product of three 1-D filters, across channels (lateral), down
+(vertical) and across (horizontal),
+
+    W[f, c, u, v] = lateral[f, c, 0, 0] * vertical[f, 0, u, 0] * horizontal[f, 0, 0, v],
+
+a rank-1 tensor per filter: a 1x1 conv, then a spatially separable depthwise pass.
+All of these are built on convzoo.convolution.conv2d: no new window code here.
 """
 import numpy as np
 
@@ -254,3 +261,115 @@ def factor_kernel(kernel, rank=1):
     largest = np.take_along_axis(columns, np.abs(columns).argmax(-1)[..., None], -1)
     sign = np.where(largest < 0, -1, 1).astype(columns.dtype)
     return columns * sign, rows * sign
+
+
+# ----------------------------------------------------------------------------- flattened
+
+
+def _flattened_weights(lateral_weight, vertical_weight, horizontal_weight):
+    lateral = as_float_array("lateral_weight", lateral_weight)
+    vertical = as_float_array("vertical_weight", vertical_weight)
+    horizontal = as_float_array("horizontal_weight", horizontal_weight)
+    check_ndim("lateral_weight", lateral, 4, "(F, C, 1, 1)")
+    check_ndim("vertical_weight", vertical, 4, "(F, 1, kH, 1)")
+    check_ndim("horizontal_weight", horizontal, 4, "(F, 1, 1, kW)")
+    F_, C = lateral.shape[:2]
+    if F_ < 1 or C < 1 or lateral.shape[2:] != (1, 1):
+        raise ValueError(f"lateral_weight must have shape (F, C, 1, 1) with F, C >= 1, "
+                         f"got {lateral.shape}")
+    if vertical.shape[0] != F_ or vertical.shape[1] != 1 or vertical.shape[3] != 1 \
+            or vertical.shape[2] < 1:
+        raise ValueError(f"vertical_weight must have shape ({F_}, 1, kH, 1) to follow "
+                         f"lateral_weight {lateral.shape}, got {vertical.shape}")
+    if horizontal.shape[0] != F_ or horizontal.shape[1:3] != (1, 1) or horizontal.shape[3] < 1:
+        raise ValueError(f"horizontal_weight must have shape ({F_}, 1, 1, kW) to follow "
+                         f"lateral_weight {lateral.shape}, got {horizontal.shape}")
+    return _common_dtype(lateral, vertical, horizontal)
+
+
+def _flattened_arguments(x, lateral_weight, vertical_weight, horizontal_weight, stride,
+                         padding, dilation):
+    x = as_float_array("x", x)
+    check_ndim("x", x, 4, LAYOUTS[2])
+    lateral, vertical, horizontal = _flattened_weights(lateral_weight, vertical_weight,
+                                                       horizontal_weight)
+    if x.shape[1] != lateral.shape[1]:
+        raise ValueError(f"lateral_weight shape {lateral.shape} expects {lateral.shape[1]} "
+                         f"input channels, but x shape {x.shape} has {x.shape[1]}")
+    kernel_size = (vertical.shape[2], horizontal.shape[3])
+    stride, pads, dilation = _spatial(stride, padding, dilation, kernel_size)
+    check_fits(x.shape, pads, kernel_size, dilation)
+    x, lateral, vertical, horizontal = _common_dtype(x, lateral, vertical, horizontal)
+    return x, lateral, vertical, horizontal, stride, pads, dilation
+
+
+def flattened_kernel(lateral_weight, vertical_weight, horizontal_weight):
+    """The one conv2d weight a flattened layer amounts to.
+
+    lateral_weight (F, C, 1, 1), vertical_weight (F, 1, kH, 1), horizontal_weight
+    (F, 1, 1, kW) -> (F, C, kH, kW), W[f, c, u, v] = lateral[f, c] vertical[f, u]
+    horizontal[f, v]: every filter a rank-1 tensor. Chapter: separable convolutions.
+    """
+    lateral, vertical, horizontal = _flattened_weights(lateral_weight, vertical_weight,
+                                                       horizontal_weight)
+    return np.einsum("fc,fu,fv->fcuv", lateral[:, :, 0, 0], vertical[:, 0, :, 0],
+                     horizontal[:, 0, 0, :])
+
+
+def flattened_conv2d_loop(x, lateral_weight, vertical_weight, horizontal_weight, stride=1,
+                          padding=0, dilation=1):
+    """The flattened conv written as its three 1-D formulas, loop by loop:
+
+    a[n, f, i, j] = sum_c xp[n, c, i, j] * lateral[f, c, 0, 0]                  (lateral)
+    b[n, f, i, l] = sum_u a[n, f, i*s + u*d, l] * vertical[f, 0, u, 0]          (vertical)
+    out[n, f, i, j] = sum_v b[n, f, i, j*s + v*d] * horizontal[f, 0, 0, v]      (horizontal)
+
+    (xp is x zero-padded; zeros stay zeros through the lateral sum.) x (N, C, H, W),
+    lateral_weight (F, C, 1, 1), vertical_weight (F, 1, kH, 1), horizontal_weight
+    (F, 1, 1, kW) -> (N, F, H_out, W_out). Chapter: separable convolutions.
+    """
+    x, lateral, vertical, horizontal, (sh, sw), pads, (dh, dw) = _flattened_arguments(
+        x, lateral_weight, vertical_weight, horizontal_weight, stride, padding, dilation)
+    xp = pad(x, pads)
+    N, C, H_p, W_p = xp.shape
+    F_, kH, kW = lateral.shape[0], vertical.shape[2], horizontal.shape[3]
+    H_out, W_out = output_shape((H_p, W_p), (kH, kW), (sh, sw), (dh, dw))
+    a = np.zeros((N, F_, H_p, W_p), x.dtype)
+    for n in range(N):                           # lateral: one number per pixel and filter
+        for f in range(F_):
+            for i in range(H_p):
+                for j in range(W_p):
+                    a[n, f, i, j] = np.sum(xp[n, :, i, j] * lateral[f, :, 0, 0])
+    b = np.zeros((N, F_, H_out, W_p), x.dtype)
+    for n in range(N):                           # vertical: down each column, stride down
+        for f in range(F_):
+            for i in range(H_out):
+                for l in range(W_p):
+                    column = a[n, f, i * sh: i * sh + dh * (kH - 1) + 1: dh, l]
+                    b[n, f, i, l] = np.sum(column * vertical[f, 0, :, 0])
+    out = np.zeros((N, F_, H_out, W_out), x.dtype)
+    for n in range(N):                           # horizontal: along each row, stride across
+        for f in range(F_):
+            for i in range(H_out):
+                for j in range(W_out):
+                    row = b[n, f, i, j * sw: j * sw + dw * (kW - 1) + 1: dw]
+                    out[n, f, i, j] = np.sum(row * horizontal[f, 0, 0, :])
+    return out
+
+
+def flattened_conv2d(x, lateral_weight, vertical_weight, horizontal_weight, stride=1,
+                     padding=0, dilation=1):
+    """A 1x1 conv (C -> F), then a kH x 1 and a 1 x kW pass on each of the F channels;
+    equals conv2d with flattened_kernel(...).
+
+    x (N, C, H, W), lateral_weight (F, C, 1, 1), vertical_weight (F, 1, kH, 1),
+    horizontal_weight (F, 1, 1, kW) -> (N, F, H_out, W_out); stride, padding and dilation
+    are those of the whole kH x kW layer. Replaces the loop version's three loop nests with
+    a 1x1 conv2d and spatially_separable_conv2d (groups = F). Chapter: separable convolutions.
+    """
+    x, lateral, vertical, horizontal, _, _, _ = _flattened_arguments(
+        x, lateral_weight, vertical_weight, horizontal_weight, stride, padding, dilation)
+    mid = conv2d(x, lateral)                     # zero padding commutes with the 1x1 sum
+    return spatially_separable_conv2d(mid, vertical, horizontal, stride=stride,
+                                      padding=padding, dilation=dilation,
+                                      groups=lateral.shape[0])

@@ -5,8 +5,11 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from convzoo.cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_cost,
-                          spatially_separable_conv2d_cost)
+from torchvision.models.mobilenetv2 import InvertedResidual
+
+from convzoo.cost import (conv2d_bytes, conv2d_cost, conv2d_output_size,
+                          depthwise_separable_conv2d_cost, flattened_conv2d_cost,
+                          inverted_residual_cost, spatially_separable_conv2d_cost)
 
 
 def measured(module, c_in, size):
@@ -90,7 +93,60 @@ def test_output_size_is_conv_output_size_per_dim():
     assert conv2d_output_size((10, 7), (3, 2), stride=(2, 1), padding=(1, 0)) == (5, 6)
 
 
+@pytest.mark.parametrize("case", range(60))
+def test_flattened_cost_counts_a_lateral_vertical_horizontal_torch_stack(case):
+    rng = np.random.default_rng(3000 + case)
+    (kH, kW), (sh, sw), (ph, pw), (dh, dw), size = geometry(rng)
+    c_in, f = (int(v) for v in rng.integers(1, 6, 2))
+    stack = nn.Sequential(
+        nn.Conv2d(c_in, f, 1, bias=False),
+        nn.Conv2d(f, f, (kH, 1), (sh, 1), (ph, 0), (dh, 1), groups=f, bias=False),
+        nn.Conv2d(f, f, (1, kW), (1, sw), (0, pw), (1, dw), groups=f, bias=False))
+    assert (flattened_conv2d_cost(c_in, f, (kH, kW), size, (sh, sw), (ph, pw), (dh, dw))
+            == measured(stack, c_in, size))
+
+
+def test_a_flattened_layer_has_f_times_c_plus_kh_plus_kw_parameters():
+    params, _ = flattened_conv2d_cost(64, 128, (3, 5), (16, 16))
+    assert params == 128 * (64 + 3 + 5)
+
+
+@pytest.mark.parametrize("case", range(40))
+def test_inverted_residual_cost_counts_torchvisions_block(case):
+    """Parameters: the conv weights (BatchNorm folded into them); MACs: torch's counter."""
+    rng = np.random.default_rng(4000 + case)
+    c_in, c_out = (int(v) for v in rng.integers(1, 9, 2))
+    stride, t = int(rng.integers(1, 3)), [1, 2, 6, 0.5][int(rng.integers(4))]
+    if round(c_in * t) < 1:
+        t = 1
+    size = tuple(int(v) for v in rng.integers(1, 12, 2))
+    block = InvertedResidual(c_in, c_out, stride, t).eval()
+    params, macs = measured(block, c_in, size)
+    weights = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
+    assert inverted_residual_cost(c_in, c_out, t, size, stride) == (weights, macs)
+
+
+def test_conv2d_bytes_is_what_the_input_weight_and_output_tensors_hold():
+    for args, dtype in [((3, 8, 3, (10, 9), 2, 1, 1, 1), torch.float32),
+                        ((6, 6, (3, 1), (5, 7), 1, (1, 0), 1, 6), torch.float64)]:
+        c_in, c_out, k, size, s, p, d, g = args
+        layer = nn.Conv2d(c_in, c_out, k, s, p, d, g, bias=False, dtype=dtype)
+        x = torch.zeros((1, c_in) + size, dtype=dtype)
+        with torch.no_grad():
+            y = layer(x)
+        nbytes = sum(a.numel() * a.element_size() for a in (x, layer.weight, y))
+        assert conv2d_bytes(*args, itemsize=x.element_size()) == nbytes
+
+
 @pytest.mark.parametrize("f, args, name", [
+    (inverted_residual_cost, (4, 4, 0, 8), "expand_ratio"),
+    (inverted_residual_cost, (4, 4, True, 8), "expand_ratio"),
+    (inverted_residual_cost, (0, 4, 6, 8), "in_channels"),
+    (inverted_residual_cost, (4, 4, 6, 8, 0), "stride"),
+    (inverted_residual_cost, (4, 4, 6, 8, 1, (3, 3)), "kernel_size"),
+    (flattened_conv2d_cost, (4, 0, 3, 8), "out_channels"),
+    (flattened_conv2d_cost, (4, 4, 3, 8, 1, -1), "padding"),
+    (conv2d_bytes, (4, 4, 3, 8, 1, 0, 1, 1, 0), "itemsize"),
     (conv2d_cost, (0, 4, 3, 8), "in_channels"), (conv2d_cost, (4, 4.0, 3, 8), "out_channels"),
     (conv2d_cost, (4, 6, 3, 8, 1, 0, 1, 4), "groups"), (conv2d_cost, (4, 4, 0, 8), "kernel_size"),
     (conv2d_cost, (4, 4, 3, (8, 0)), "input_size"), (conv2d_cost, (4, 4, 3, 8, 0), "stride"),

@@ -7,7 +7,8 @@ import torch.nn.functional as F
 
 import convzoo.separable as separable
 from convzoo.separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,
-                               factor_kernel, spatially_separable_conv2d,
+                               factor_kernel, flattened_conv2d, flattened_conv2d_loop,
+                               flattened_kernel, spatially_separable_conv2d,
                                spatially_separable_conv2d_loop, spatially_separable_kernel)
 
 F64 = dict(rtol=1e-10, atol=1e-12)
@@ -373,3 +374,132 @@ def test_spatially_separable_kernel_rejects_bad_groups_by_name(groups, match):
 def test_factor_kernel_rejects_bad_input_by_name(kernel, rank, name):
     with pytest.raises(ValueError, match=name):
         factor_kernel(kernel, rank)
+
+
+# ----------------------------------------------------------------------------- flattened
+
+
+def flattened_case(rng, dtype=np.float64):
+    (kH, kW), s, p, d, (H, W) = geometry(rng)
+    N, C, F_ = (int(v) for v in rng.integers(1, [3, 5, 5]))
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
+    lateral = rng.standard_normal((F_, C, 1, 1)).astype(dtype)
+    vertical = rng.standard_normal((F_, 1, kH, 1)).astype(dtype)
+    horizontal = rng.standard_normal((F_, 1, 1, kW)).astype(dtype)
+    return x, lateral, vertical, horizontal, dict(stride=s, padding=p, dilation=d)
+
+
+def torch_flattened_kernel(lateral, vertical, horizontal):
+    return torch.einsum("fc,fu,fv->fcuv", t(lateral)[:, :, 0, 0], t(vertical)[:, 0, :, 0],
+                        t(horizontal)[:, 0, 0, :])
+
+
+def torch_flattened(x, lateral, vertical, horizontal, **kw):
+    """torch's conv2d with the rank-1 kernel made by torch."""
+    return F.conv2d(t(x), torch_flattened_kernel(lateral, vertical, horizontal), **kw).numpy()
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_flattened_matches_torch_conv2d_with_the_outer_product_kernel(case):
+    x, lat, ver, hor, kw = flattened_case(np.random.default_rng(6000 + case))
+    expected = torch_flattened(x, lat, ver, hor, **kw)
+    for f in (flattened_conv2d, flattened_conv2d_loop):
+        np.testing.assert_allclose(f(x, lat, ver, hor, **kw), expected, **F64)
+    np.testing.assert_allclose(flattened_kernel(lat, ver, hor),
+                               torch_flattened_kernel(lat, ver, hor).numpy(), **F64)
+
+
+@pytest.mark.parametrize("case", range(20))
+def test_flattened_float32_matches_torch_within_float32_tolerance(case):
+    x, lat, ver, hor, kw = flattened_case(np.random.default_rng(6500 + case), np.float32)
+    expected = torch_flattened(x, lat, ver, hor, **kw)
+    for f in (flattened_conv2d, flattened_conv2d_loop):
+        y = f(x, lat, ver, hor, **kw)
+        assert y.dtype == np.float32
+        np.testing.assert_allclose(y, expected, **F32)
+
+
+def test_flattened_is_three_torch_passes_lateral_vertical_horizontal(rng):
+    x, lat, ver, hor = (rng.standard_normal(s) for s in ((2, 3, 7, 6), (4, 3, 1, 1),
+                                                          (4, 1, 3, 1), (4, 1, 1, 2)))
+    a = F.conv2d(t(x), t(lat))
+    b = F.conv2d(a, t(ver), stride=(2, 1), padding=(1, 0), groups=4)
+    expected = F.conv2d(b, t(hor), stride=(1, 2), padding=(0, 1), groups=4).numpy()
+    for f in (flattened_conv2d, flattened_conv2d_loop):
+        np.testing.assert_allclose(f(x, lat, ver, hor, stride=2, padding=1), expected, **F64)
+
+
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_flattened_accepts_same_and_valid_padding_like_conv2d(rng, padding):
+    x, lat, ver, hor = (rng.standard_normal(s) for s in ((1, 2, 6, 5), (3, 2, 1, 1),
+                                                          (3, 1, 4, 1), (3, 1, 1, 3)))
+    expected = torch_flattened(x, lat, ver, hor, padding=padding, dilation=(1, 2))
+    for f in (flattened_conv2d, flattened_conv2d_loop):
+        np.testing.assert_allclose(f(x, lat, ver, hor, padding=padding, dilation=(1, 2)),
+                                   expected, **F64)
+
+
+@pytest.mark.parametrize("shapes, kw", [
+    (((1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)), {}),          # 1x1 everything
+    (((2, 3, 1, 1), (2, 3, 1, 1), (2, 1, 3, 1), (2, 1, 1, 3)), dict(padding=1)),  # 1x1 input
+    (((1, 2, 3, 2), (2, 2, 1, 1), (2, 1, 5, 1), (2, 1, 1, 4)), dict(padding=1)),  # kernel = padded x
+    (((1, 2, 9, 8), (3, 2, 1, 1), (3, 1, 2, 1), (3, 1, 1, 2)), dict(stride=4)),   # stride > kernel
+])
+def test_flattened_edges_match_torch(rng, shapes, kw):
+    x, lat, ver, hor = (rng.standard_normal(s) for s in shapes)
+    expected = torch_flattened(x, lat, ver, hor, **kw)
+    for f in (flattened_conv2d, flattened_conv2d_loop):
+        np.testing.assert_allclose(f(x, lat, ver, hor, **kw), expected, **F64)
+
+
+def test_a_flattened_filter_has_rank_1_along_every_axis(rng):
+    """What a flattened layer can represent: each filter's three unfoldings have rank 1."""
+    kernel = flattened_kernel(*(rng.standard_normal(s) for s in ((2, 4, 1, 1), (2, 1, 3, 1),
+                                                                 (2, 1, 1, 5))))
+    for f in kernel:                                            # (C, kH, kW)
+        for axis in range(3):
+            unfolding = np.moveaxis(f, axis, 0).reshape(f.shape[axis], -1)
+            assert np.linalg.matrix_rank(unfolding) == 1
+
+
+def test_flattened_dtype_is_kept_and_inputs_are_not_modified(rng):
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in
+              ((2, 2, 6, 5), (3, 2, 1, 1), (3, 1, 3, 1), (3, 1, 1, 2))]
+    copies = [a.copy() for a in arrays]
+    for f in (flattened_conv2d, flattened_conv2d_loop):
+        y = f(*arrays, padding=1)
+        assert y.dtype == np.float32
+        y[...] = 7
+    flattened_kernel(*arrays[1:])[...] = 7
+    for a, c in zip(arrays, copies):
+        np.testing.assert_array_equal(a, c)
+    ints = [a.astype(np.int64) for a in arrays]
+    assert flattened_conv2d(*ints).dtype == flattened_kernel(*ints[1:]).dtype == np.float64
+
+
+LAT, VER, HOR = np.zeros((4, 3, 1, 1)), np.zeros((4, 1, 3, 1)), np.zeros((4, 1, 1, 3))
+
+
+@pytest.mark.parametrize("args, kw, name", [
+    ((X[0], LAT, VER, HOR), {}, "^x must be 4-D"),
+    ((X, LAT[0], VER, HOR), {}, "^lateral_weight must be 4-D"),
+    ((X, np.zeros((4, 3, 3, 3)), VER, HOR), {}, "^lateral_weight must have shape"),
+    ((X, np.zeros((4, 2, 1, 1)), VER, HOR), {}, "^lateral_weight shape .* x shape"),
+    ((X, LAT, np.zeros((3, 1, 3, 1)), HOR), {}, "^vertical_weight must have shape"),   # 3 != F
+    ((X, LAT, np.zeros((4, 1, 3, 2)), HOR), {}, "^vertical_weight must have shape"),   # not a column
+    ((X, LAT, VER, np.zeros((4, 2, 1, 3))), {}, "^horizontal_weight must have shape"),
+    ((X, LAT, VER, np.zeros((4, 1, 2, 3))), {}, "^horizontal_weight must have shape"),  # not a row
+    ((X, LAT, VER, HOR[..., :0]), {}, "^horizontal_weight must have shape"),
+    ((X, LAT, VER, HOR), dict(stride=0), "stride"),
+    ((X, LAT, VER, HOR), dict(padding=(0, -1)), "padding"),
+    ((X, LAT, VER, HOR), dict(dilation=0), "dilation"),
+    ((X, LAT, VER, HOR), dict(padding="same", stride=2), "stride"),
+    ((X, LAT, np.zeros((4, 1, 9, 1)), HOR), {}, "larger than the padded input: x"),
+    ((X, LAT.astype(object), VER, HOR), {}, "^lateral_weight must hold numbers"),
+])
+@pytest.mark.parametrize("f", [flattened_conv2d, flattened_conv2d_loop])
+def test_flattened_rejects_bad_input_by_name_before_any_work(monkeypatch, f, args, kw, name):
+    monkeypatch.setattr(separable, "conv2d", None)                  # any work would TypeError
+    monkeypatch.setattr(separable, "spatially_separable_conv2d", None)
+    with pytest.raises(ValueError, match=name):
+        f(*args, **kw)
