@@ -97,5 +97,7 @@ def pad(x, pad, mode="constant", value=None):
                                               zip(x.shape[lead:], pairs)), fill, x.dtype)
         out[(...,) + tuple(slice(a, a + n) for n, (a, _) in zip(x.shape[lead:], pairs))] = x
         return out
+    if not pairs:
+        return x.copy()                                   # never the input itself
     rows = [source_index(np.arange(-a, n + b), n, mode) for n, (a, b) in zip(x.shape[lead:], pairs)]
     return x[(...,) + np.ix_(*rows)]

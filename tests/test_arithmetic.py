@@ -1,12 +1,15 @@
 """Convolution arithmetic against what torch actually does: output shapes of real convs,
-and receptive fields measured by backpropagating a one-hot gradient."""
+receptive fields measured by backpropagating a one-hot gradient, TensorFlow's "SAME" rule
+by its consequences (TensorFlow is not installed), and the one kernel of a stack."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from convzoo.arithmetic import (conv_output_size, conv_transpose_output_size, jump_and_start,
-                                receptive_field)
+from convzoo.arithmetic import (conv_output_size, conv_transpose_output_size, equivalent_kernel,
+                                jump_and_start, receptive_field, tf_same_padding)
 
 CASES = range(150)
 
@@ -218,3 +221,85 @@ def test_stacks_reject_malformed_layers_by_name(layers, name):
         receptive_field(layers)
     with pytest.raises(ValueError, match=name):
         jump_and_start(layers)
+
+
+# ----------------------------------------------------------------------------- "same" in TF
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_tf_same_padding_gives_ceil_n_over_s_outputs_with_the_least_padding(case):
+    rng = np.random.default_rng(5000 + case)
+    n, k, s, d = (int(rng.integers(1, 12)), int(rng.integers(1, 6)), int(rng.integers(1, 4)),
+                  int(rng.integers(1, 3)))
+    before, after = tf_same_padding(n, k, s, d)
+    x = F.pad(torch.zeros(1, 1, n), (before, after))
+    assert F.conv1d(x, torch.zeros(1, 1, k), stride=s, dilation=d).shape[-1] == -(-n // s)
+    assert 0 <= after - before <= 1                          # the odd zero goes after
+    if before + after:                                       # one zero less is too few
+        short = F.pad(torch.zeros(1, 1, n), (before, after - 1) if after else (before - 1, 0))
+        fits = short.shape[-1] >= d * (k - 1) + 1
+        assert not fits or F.conv1d(short, torch.zeros(1, 1, k), stride=s,
+                                    dilation=d).shape[-1] < -(-n // s)
+
+
+@pytest.mark.parametrize("n, k, d", [(5, 2, 1), (6, 4, 1), (7, 3, 2), (4, 1, 1), (3, 6, 1)])
+def test_tf_same_padding_at_stride_1_is_torchs_padding_same(n, k, d):
+    x, w = torch.randn(1, 1, n, dtype=torch.float64), torch.randn(1, 1, k, dtype=torch.float64)
+    with warnings.catch_warnings():   # torch notes that it pads a copy for an even kernel
+        warnings.filterwarnings("ignore", "Using padding='same'", UserWarning)
+        same = F.conv1d(x, w, padding="same", dilation=d)
+    assert torch.equal(F.conv1d(F.pad(x, tf_same_padding(n, k, 1, d)), w, dilation=d), same)
+
+
+def test_tf_same_padding_depends_on_the_input_length_at_stride_2():
+    assert tf_same_padding(224, 3, 2) == (0, 1) and tf_same_padding(225, 3, 2) == (1, 1)
+    assert tf_same_padding(8, 1, 2) == (0, 0)
+
+
+# ----------------------------------------------------------------------------- one kernel
+
+
+@pytest.mark.parametrize("case", range(60))
+def test_equivalent_kernel_of_a_stack_is_the_stack_as_one_strided_conv(case):
+    rng = np.random.default_rng(6000 + case)
+    depth = int(rng.integers(1, 4))
+    kernels = [rng.standard_normal(tuple(int(v) for v in rng.integers(1, 4, 2))) for _ in range(depth)]
+    strides = [int(v) for v in rng.integers(1, 3, depth)]
+    dilations = [int(v) for v in rng.integers(1, 3, depth)]
+    K = equivalent_kernel(kernels, strides, dilations)
+    rows = receptive_field([(k.shape[0], s, d) for k, s, d in zip(kernels, strides, dilations)])
+    cols = receptive_field([(k.shape[1], s, d) for k, s, d in zip(kernels, strides, dilations)])
+    assert K.shape == (rows, cols)
+    x = torch.from_numpy(rng.standard_normal((1, 1, rows + 9, cols + 9)))
+    y = x
+    for k, s, d in zip(kernels, strides, dilations):
+        y = F.conv2d(y, torch.from_numpy(k)[None, None], stride=s, dilation=d)
+    jump = int(np.prod(strides))
+    direct = F.conv2d(x, torch.from_numpy(K)[None, None], stride=jump)
+    assert direct.shape == y.shape and torch.allclose(direct, y, atol=1e-10)
+
+
+def test_equivalent_kernel_of_box_kernels_counts_paths_so_its_centre_weighs_most():
+    K = equivalent_kernel([np.ones((3, 1))] * 3)
+    assert K[:, 0].tolist() == [1, 3, 6, 7, 6, 3, 1]          # trinomial coefficients
+
+
+@pytest.mark.parametrize("args, words", [
+    (([],), ["kernels"]), (([np.ones(3)],), ["kernels[0]", "(3,)"]),
+    (([np.ones((2, 2))], [0]), ["strides[0]", "0"]), (([np.ones((2, 2))], [1, 1]), ["strides"]),
+    (([np.ones((2, 2))], None, [0]), ["dilations[0]"]), (([np.ones((0, 2))],), ["kernels[0]", "(0, 2)"]),
+])
+def test_equivalent_kernel_rejects_bad_arguments_by_name(args, words):
+    with pytest.raises(ValueError) as error:
+        equivalent_kernel(*args)
+    for word in words:
+        assert word in str(error.value)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(n=0, k=3), "n"), (dict(n=5, k=3, stride=0), "stride"), (dict(n=5, k=0), "k"),
+    (dict(n=5, k=3, dilation=0), "dilation"), (dict(n=5.0, k=3), "n"),
+])
+def test_tf_same_padding_rejects_bad_arguments_by_name(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        tf_same_padding(**kwargs)
