@@ -5,8 +5,9 @@ Names and argument order follow torch.nn.functional and torchvision.ops, so that
 loop version (``*_loop``) that reads like its formula and the vectorised one used here.
 Figures live in ``convzoo.plot`` (needs matplotlib), not imported here.
 """
-from .arithmetic import (conv_output_size, conv_transpose_output_size, jump_and_start,
-                         receptive_field)
+from .arithmetic import (conv_output_size, conv_transpose_output_size,  # chapter 2 added some
+                         equivalent_kernel, jump_and_start, pool_output_size, receptive_field,
+                         tf_same_padding)
 from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_backward_loop,
                           conv2d_loop, conv3d, conv3d_loop)
 from .correlation import convolve2d, correlate2d
@@ -15,6 +16,8 @@ from .cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_c
 from .deformable import bilinear, deform_conv2d, deform_conv2d_backward, deform_conv2d_loop
 from .excitation import squeeze_excitation, squeeze_excitation_loop
 from .matrix import conv2d_matrix, conv_matrix, shift_matrix
+from .padding import pad, pad_loop  # chapter 2
+from .pooling import avg_pool2d, avg_pool2d_loop, max_pool2d, max_pool2d_loop  # chapter 2
 from .separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,
                         factor_kernel, spatially_separable_conv2d,
                         spatially_separable_conv2d_loop, spatially_separable_kernel)

@@ -15,6 +15,9 @@ SWAPS = {
     "conv_transpose2d": F.conv_transpose2d,
     "deform_conv2d": torchvision.ops.deform_conv2d,
     "channel_shuffle": F.channel_shuffle,
+    "pad": F.pad,                                  # chapter 2
+    "avg_pool2d": F.avg_pool2d,
+    "max_pool2d": F._max_pool2d,  # F.max_pool2d dispatches on return_indices with (*args, **kwargs)
 }
 
 
