@@ -14,6 +14,9 @@ from .correlation import convolve2d, correlate2d
 from .cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_cost,
                    spatially_separable_conv2d_cost)
 from .deformable import bilinear, deform_conv2d, deform_conv2d_backward, deform_conv2d_loop
+from .dilated import (causal_conv1d, causal_conv1d_loop, coverage, coverage_map,  # chapter 4
+                      covers_without_holes, dilate_kernel, dilated_conv2d_by_phases,
+                      effective_kernel_size, stack_input_gradient)
 from .excitation import squeeze_excitation, squeeze_excitation_loop
 from .matrix import conv2d_matrix, conv_matrix, shift_matrix
 from .padding import pad, pad_loop  # chapter 2

@@ -9,5 +9,7 @@ is re-exported here, so a page writes `plot.correlation_figure(...)`.
 from .common import error_maps_figure, feature_maps_figure, photograph, timing_figure
 from .correlation import (correlation_figure, flip_figure, kernel_stack_figure, matrix_figure,
                           volume_figure, weight_sharing_figure)
+from .dilated import (coverage_figure, dependency_figure, dilated_kernel_figure,  # chapter 4
+                      valid_weights_figure)
 from .arithmetic import (effective_field_figure, invariance_figure, padding_modes_figure,  # chapter 2
                          pooling_figure, receptive_field_figure, sizes_figure, windows_figure)
