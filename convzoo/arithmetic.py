@@ -8,6 +8,7 @@ import numpy as np
 
 from .checks import as_float_array, at_least, check_ndim, is_int
 from .correlation import convolve2d
+from .windows import window_slices
 
 
 def _ints(**values):
@@ -170,3 +171,14 @@ def equivalent_kernel(kernels, strides=None, dilations=None):
         total = convolve2d(total, spread)
         jump *= s
     return total
+
+
+def unread_inputs(n, k, stride=1, padding=0, dilation=1):
+    """The input pixels (0 .. n-1) that no output of the convolution reads: those after the
+    last window (what the floor of the output size throws away) and, when the stride is
+    larger than the dilated kernel's taps can cover, those between windows."""
+    out = conv_output_size(n, k, stride, padding, dilation)
+    read = np.zeros(n + 2 * padding, bool)
+    for i in range(out):
+        read[window_slices((i,), (k,), (stride,), (dilation,))] = True     # window i
+    return [t - padding for t in range(padding, padding + n) if not read[t]]

@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 
 from convzoo.arithmetic import (conv_output_size, conv_transpose_output_size, equivalent_kernel,
-                                jump_and_start, receptive_field, tf_same_padding)
+                                jump_and_start, receptive_field, tf_same_padding,
+                                unread_inputs)
 
 CASES = range(150)
 
@@ -303,3 +304,21 @@ def test_equivalent_kernel_rejects_bad_arguments_by_name(args, words):
 def test_tf_same_padding_rejects_bad_arguments_by_name(kwargs, name):
     with pytest.raises(ValueError, match=name):
         tf_same_padding(**kwargs)
+
+
+@pytest.mark.parametrize("case", range(100))
+def test_unread_inputs_are_the_pixels_no_output_of_torchs_conv_depends_on(case):
+    rng = np.random.default_rng(7000 + case)
+    n, k = int(rng.integers(1, 16)), int(rng.integers(1, 5))
+    s, p, d = int(rng.integers(1, 6)), int(rng.integers(0, 3)), int(rng.integers(1, 3))
+    if torch_conv_size(n, k, s, p, d) is None:
+        return
+    y = F.conv1d(torch.eye(n, dtype=torch.float64)[:, None], torch.ones(1, 1, k, dtype=torch.float64),
+                 stride=s, padding=p, dilation=d)
+    never = [t for t in range(n) if not y[t].any()]             # input t moves no output
+    assert unread_inputs(n, k, s, p, d) == never
+
+
+def test_the_floor_drops_the_last_row_of_a_224_image_under_a_3x3_stride_2_conv():
+    assert unread_inputs(224, 3, 2) == [223] and unread_inputs(224, 3, 2, 1) == []
+    assert unread_inputs(10, 2, 5) == [2, 3, 4, 7, 8, 9]        # stride 5 > kernel 2

@@ -6,7 +6,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..arithmetic import conv_output_size, jump_and_start, receptive_field
+from ..arithmetic import conv_output_size, jump_and_start, receptive_field, unread_inputs
 from ..checks import as_float_array, check_ndim, int_tuple, ints_at_least, is_int
 from ..padding import MODES, pad
 from ..pooling import avg_pool2d, max_pool2d
@@ -46,12 +46,11 @@ def windows_figure(cases, title=None):
     ax = fig.subplots()
     top, ticks = 0.0, []
     for label, (n, k, s, p, d, out) in layers.items():
-        read = np.zeros(n + 2 * p, bool)
+        unread = set(unread_inputs(n, k, s, p, d))
         ticks.append(top + 0.5)
         for i in range(out):
             (cells,) = window_slices((i,), (k,), (s,), (d,))
             taps = np.arange(n + 2 * p)[cells]
-            read[taps] = True
             y = top + 1.6 + i
             ax.add_patch(Rectangle((taps[0] + 0.1, y - 0.3), taps[-1] - taps[0] + 0.8, 0.6,
                                    facecolor=OUTPUT, edgecolor="#555555", lw=0.6,
@@ -60,14 +59,13 @@ def windows_figure(cases, title=None):
             ax.text(taps[-1] + 1.1, y, f"y[{i}]", va="center", fontsize=7)
         for t in range(n + 2 * p):
             inside = p <= t < p + n
-            kind = ("input" if read[t] else "unread") if inside else "padding"
+            kind = ("unread" if t - p in unread else "input") if inside else "padding"
             face = {"input": INPUT, "unread": UNREAD, "padding": PAD}[kind]
             ax.add_patch(Rectangle((t, top), 1, 1, facecolor=face, edgecolor="#555555", lw=0.8,
                                    gid=f"{label} {kind} {t - p}"))
             if inside:
                 ax.text(t + 0.5, top + 0.5, str(t - p), ha="center", va="center", fontsize=7)
-        unread = int(np.count_nonzero(~read[p:p + n]))
-        ax.text(n + 2 * p + 0.4, top + 0.5, f"o = {out}" + (f", {unread} unread" if unread else ""),
+        ax.text(n + 2 * p + 0.4, top + 0.5, f"o = {out}" + (f", {len(unread)} unread" if unread else ""),
                 va="center", fontsize=9)
         top += 2.2 + out
     ax.set_xlim(-0.3, widest + 4.5)
