@@ -9,13 +9,18 @@ pixel, the transposed convolution scatters each input pixel into a window of the
 are dropped), plus bias[k]. The output is (H-1)s - 2p + d(kH-1) + output_padding + 1 high:
 padding crops p rows from the top and the bottom, output_padding adds rows at the bottom.
 It is the gradient of conv2d with respect to its input, for the same weight, stride, padding,
-dilation and groups.
+dilation and groups. Three ways to compute it, the same numbers each time: the scatter above
+(conv_transpose2d_loop), the same scatter as one matrix multiply and col2im
+(conv_transpose2d), and the zero-insertion view (conv_transpose2d_zero_insertion): a
+stride-1 conv2d of the input with stride - 1 zeros between its pixels, with the kernel turned
+by 180 degrees and its channel axes swapped. overlap_map counts how many writes each output
+pixel gets, the cause of checkerboard artifacts.
 """
 import numpy as np
 
 from .arithmetic import conv_transpose_output_size
-from .checks import (LAYOUTS, as_float_array, check_bias, check_groups_divide, check_ndim,
-                     ints_at_least, output_padding_tuple, result_dtype)
+from .checks import (LAYOUTS, as_float_array, check_bias, check_groups, check_groups_divide,
+                     check_ndim, ints_at_least, output_padding_tuple, result_dtype)
 from .convolution import col2im, conv2d, im2col
 from .windows import pad
 
@@ -155,3 +160,83 @@ def conv_transpose2d_backward(grad_out, x, weight, stride=1, padding=0, output_p
     if unbatched:
         grad_x = grad_x[0]
     return np.ascontiguousarray(grad_x), grad_weight, grad_bias
+
+
+# ----------------------------------------------------------------------------- zero insertion
+
+
+def insert_zeros(x, stride):
+    """x (N, C, H, W) with stride - 1 zeros between neighbouring pixels:
+    (N, C, (H-1)*sh + 1, (W-1)*sw + 1), out[..., i*sh, j*sw] = x[..., i, j] and zeros
+    elsewhere. The "fractionally strided" input of the zero-insertion view. Chapter:
+    transposed convolution."""
+    x = as_float_array("x", x)
+    check_ndim("x", x, 4, LAYOUTS[2])
+    if min(x.shape[2:]) < 1:
+        raise ValueError(f"x shape {x.shape} has an empty spatial size")
+    sh, sw = ints_at_least("stride", stride, 2, 1)
+    N, C, H, W = x.shape
+    out = np.zeros((N, C, (H - 1) * sh + 1, (W - 1) * sw + 1), x.dtype)
+    out[:, :, ::sh, ::sw] = x
+    return out
+
+
+def conv_weight_of_transpose(weight, groups=1):
+    """The conv2d weight that the zero-insertion view correlates with: weight (C_in,
+    C_out/groups, kH, kW) of a transposed convolution -> (C_out, C_in/groups, kH, kW), in
+    each group the two channel axes swapped and every kernel turned by 180 degrees.
+    Chapter: transposed convolution."""
+    weight = as_float_array("weight", weight)
+    check_ndim("weight", weight, 4, "(C_in, C_out/groups, kH, kW)")
+    check_groups(groups)
+    C_in, K_g, kH, kW = weight.shape
+    if C_in % groups:
+        raise ValueError(f"weight shape {weight.shape} has {C_in} input channels, "
+                         f"not divisible by groups={groups}")
+    w = np.swapaxes(weight.reshape(groups, C_in // groups, K_g, kH, kW), 1, 2)
+    return w.reshape(groups * K_g, C_in // groups, kH, kW)[:, :, ::-1, ::-1].copy()
+
+
+def _pad_or_crop(x, pairs):
+    """x (N, C, H, W) with (before, after) rows/columns added as zeros where positive and
+    cut off where negative, per spatial axis."""
+    index = (slice(None), slice(None)) + tuple(
+        slice(max(-a, 0), n - max(-b, 0)) for n, (a, b) in zip(x.shape[2:], pairs))
+    return pad(x[index], [(max(a, 0), max(b, 0)) for a, b in pairs])
+
+
+def conv_transpose2d_zero_insertion(x, weight, bias=None, stride=1, padding=0, output_padding=0,
+                                    groups=1, dilation=1):
+    """conv_transpose2d as an ordinary stride-1 conv2d: x (N, C_in, H, W), weight (C_in,
+    C_out/groups, kH, kW) -> (N, C_out, H_out, W_out), the same numbers.
+
+    Insert stride - 1 zeros between the input pixels, add d(k-1) - p zeros on each side
+    (crop where that is negative) and output_padding more at the bottom and right, then
+    correlate with conv_weight_of_transpose(weight): the kernel turned by 180 degrees, its
+    channel axes swapped. It multiplies about stride^2 times as many numbers as the scatter,
+    most of them the inserted zeros. Chapter: transposed convolution.
+    """
+    x, weight, bias, stride, (ph, pw), (oh, ow), (dh, dw), _, unbatched = _arguments(
+        x, weight, bias, stride, padding, output_padding, groups, dilation)
+    kH, kW = weight.shape[2:]
+    border_h, border_w = dh * (kH - 1) - ph, dw * (kW - 1) - pw
+    z = _pad_or_crop(insert_zeros(x, stride), [(border_h, border_h + oh),
+                                               (border_w, border_w + ow)])
+    out = conv2d(z, conv_weight_of_transpose(weight, groups), bias, stride=1,
+                 dilation=(dh, dw), groups=groups)
+    return out[0] if unbatched else out
+
+
+# ----------------------------------------------------------------------------- overlap
+
+
+def overlap_map(input_shape, kernel_size, stride=1, padding=0, dilation=1):
+    """How many (input pixel, kernel tap) pairs write each output pixel of a transposed
+    convolution: input_shape (H, W), kernel_size (kH, kW) -> int array (H_out, W_out). It is
+    conv_transpose2d of an image of ones with a kernel of ones. Uneven counts are the
+    pattern of checkerboard artifacts. Chapter: transposed convolution."""
+    H, W = ints_at_least("input_shape", input_shape, 2, 1)
+    kH, kW = ints_at_least("kernel_size", kernel_size, 2, 1)
+    counts = conv_transpose2d(np.ones((1, 1, H, W)), np.ones((1, 1, kH, kW)), stride=stride,
+                              padding=padding, dilation=dilation)[0, 0]
+    return np.rint(counts).astype(np.int64)

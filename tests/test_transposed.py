@@ -10,11 +10,15 @@ import torch
 import torch.nn.functional as F
 
 from convzoo.convolution import conv2d, conv2d_backward
-from convzoo.transposed import conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_loop
+from convzoo.matrix import conv2d_matrix
+from convzoo.transposed import (conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_loop,
+                                conv_transpose2d_zero_insertion, conv_weight_of_transpose,
+                                insert_zeros, overlap_map)
 
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-10), np.float32: dict(rtol=1e-4, atol=1e-4)}
 SEEDS = range(120)
-BOTH = [pytest.param(conv_transpose2d, id="fast"), pytest.param(conv_transpose2d_loop, id="loop")]
+BOTH = [pytest.param(conv_transpose2d, id="fast"), pytest.param(conv_transpose2d_loop, id="loop"),
+        pytest.param(conv_transpose2d_zero_insertion, id="zero_insertion")]
 
 
 def pair(rng, low, high):
@@ -77,6 +81,16 @@ def test_fast_matches_torch_on_random_arguments(seed, dtype):
     x, weight, bias, kw = random_case(seed, dtype)
     expected = torch_forward(x, weight, bias, **kw)
     out = conv_transpose2d(x, weight, bias, **kw)
+    assert out.shape == expected.shape and out.dtype == dtype
+    np.testing.assert_allclose(out, expected, **TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_zero_insertion_matches_torch_on_random_arguments(seed, dtype):
+    x, weight, bias, kw = random_case(seed + 500, dtype)
+    expected = torch_forward(x, weight, bias, **kw)
+    out = conv_transpose2d_zero_insertion(x, weight, bias, **kw)
     assert out.shape == expected.shape and out.dtype == dtype
     np.testing.assert_allclose(out, expected, **TOL[dtype])
 
@@ -362,6 +376,8 @@ BAD = [
     _bad("complex_x", x=np.ones((1, 4, 3, 3)) * 1j, match=r"x must be real"),
     _bad("strings_as_weight", weight=np.full((4, 2, 3, 3), "a"),
          match=r"weight must hold numbers"),
+    _bad("padding_crops_more_than_the_zero_border_allows", padding=(0, 5), stride=3,
+         match=r"padding 5 removes the whole output"),
 ]
 # Where torch itself cannot be asked (no tensor of strings; it does complex convolutions) or
 # its Python binding takes the value before its own checks (groups=True is 1 to it).
@@ -407,3 +423,132 @@ GRAD_OUT_BAD = [
 def test_backward_rejects_grad_out_of_the_wrong_shape(grad_out, x, match):
     with pytest.raises(ValueError, match=match):
         conv_transpose2d_backward(grad_out, x, W)
+
+
+# ------------------------------------------------------------------ the three views
+
+
+def test_matrix_view_the_transposed_conv_is_the_transpose_of_the_conv_matrix(rng):
+    """conv_transpose2d(y, w) == M^T y, M = conv2d_matrix(w) of the conv with the same
+    stride, padding, dilation and groups, when output_padding gives back the input size."""
+    kw = dict(stride=(2, 3), padding=(1, 0), dilation=(1, 2), groups=2)
+    weight = rng.standard_normal((4, 3, 3, 2))         # conv: C_in 6 -> C_out 4; here 4 -> 6
+    x_shape = (6, 9, 10)
+    M = conv2d_matrix(weight, x_shape, **kw)
+    y_shape = conv2d(np.zeros((1,) + x_shape), weight, **kw).shape
+    y = rng.standard_normal(y_shape)
+    op = tuple(n - expected_size(m, k, s, p, 0, d) for n, m, k, s, p, d in zip(
+        x_shape[1:], y_shape[2:], weight.shape[2:], kw["stride"], kw["padding"], kw["dilation"]))
+    out = conv_transpose2d(y, weight, output_padding=op, **kw)
+    np.testing.assert_allclose(out.ravel(), M.T @ y.ravel(), rtol=1e-12, atol=1e-12)
+
+
+def test_insert_zeros_puts_stride_minus_one_zeros_between_pixels():
+    x = np.arange(1.0, 7.0).reshape(1, 1, 2, 3)
+    z = insert_zeros(x, (2, 3))
+    assert z.shape == (1, 1, 3, 7)
+    assert z[0, 0].tolist() == [[1, 0, 0, 2, 0, 0, 3], [0] * 7, [4, 0, 0, 5, 0, 0, 6]]
+    np.testing.assert_array_equal(insert_zeros(x, 1), x)
+
+
+def test_insert_zeros_keeps_the_dtype_and_checks_its_arguments():
+    assert insert_zeros(np.ones((1, 1, 2, 2), np.float32), 2).dtype == np.float32
+    with pytest.raises(ValueError, match=r"stride must be >= 1"):
+        insert_zeros(np.ones((1, 1, 2, 2)), 0)
+    with pytest.raises(ValueError, match=r"x must be 4-D .*\(2, 2\)"):
+        insert_zeros(np.ones((2, 2)), 2)
+    with pytest.raises(ValueError, match=r"x shape \(1, 1, 0, 2\) has an empty"):
+        insert_zeros(np.ones((1, 1, 0, 2)), 2)
+
+
+def test_conv_weight_of_transpose_swaps_channels_per_group_and_turns_the_kernel(rng):
+    weight = rng.standard_normal((6, 2, 3, 2))         # groups 3: C_in 6, C_out 6
+    w = conv_weight_of_transpose(weight, groups=3)
+    assert w.shape == (6, 2, 3, 2)
+    for g in range(3):
+        for k in range(2):
+            for c in range(2):
+                np.testing.assert_array_equal(w[2 * g + k, c], weight[2 * g + c, k, ::-1, ::-1])
+    assert conv_weight_of_transpose(rng.standard_normal((4, 3, 2, 2))).shape == (3, 4, 2, 2)
+    with pytest.raises(ValueError, match=r"weight shape \(5, 2, 3, 3\) has 5 input channels"):
+        conv_weight_of_transpose(np.ones((5, 2, 3, 3)), groups=2)
+    with pytest.raises(ValueError, match=r"groups must be an int >= 1"):
+        conv_weight_of_transpose(np.ones((4, 2, 3, 3)), groups=0)
+
+
+def test_zero_insertion_is_conv2d_of_the_padded_zero_inserted_input(rng):
+    """Spelled out for one case: stride 2, padding 1, output_padding 1, a 3x3 kernel: one
+    zero between pixels, a border of 3 - 1 - 1 = 1, one more row and column at the end."""
+    x, weight = rng.standard_normal((1, 2, 3, 4)), rng.standard_normal((2, 3, 3, 3))
+    z = np.zeros((1, 2, 5, 7))
+    z[:, :, ::2, ::2] = x
+    z = np.pad(z, ((0, 0), (0, 0), (1, 2), (1, 2)))
+    by_hand = conv2d(z, weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1])
+    out = conv_transpose2d_zero_insertion(x, weight, stride=2, padding=1, output_padding=1)
+    np.testing.assert_allclose(out, by_hand, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out, torch_forward(x, weight, None, stride=2, padding=1,
+                                                  output_padding=1), rtol=1e-12, atol=1e-12)
+
+
+def test_zero_insertion_crops_when_padding_exceeds_the_dilated_kernel(rng):
+    """padding > d(k-1): the border d(k-1) - p is negative and the zero-inserted input is
+    cropped, also when output_padding puts a row back."""
+    x, weight = rng.standard_normal((1, 1, 4, 5)), rng.standard_normal((1, 2, 1, 2))
+    kw = dict(stride=3, padding=(2, 1), output_padding=(2, 1))
+    np.testing.assert_allclose(conv_transpose2d_zero_insertion(x, weight, **kw),
+                               torch_forward(x, weight, None, **kw), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("fn", BOTH[:2])
+def test_the_kernel_is_not_flipped_in_the_scatter_but_is_in_the_correlation(fn):
+    """One pixel of value 1 stamps the kernel as it is; the zero-insertion view gets the
+    same only because it correlates with the kernel turned by 180 degrees."""
+    weight = np.arange(1.0, 7.0).reshape(1, 1, 2, 3)
+    out = fn(np.ones((1, 1, 1, 1)), weight)
+    np.testing.assert_array_equal(out, weight)
+    unflipped = conv2d(np.pad(np.ones((1, 1, 1, 1)), ((0, 0), (0, 0), (1, 1), (2, 2))), weight)
+    assert not np.array_equal(unflipped, weight)
+
+
+# ------------------------------------------------------------------ overlap map
+
+
+def test_overlap_map_counts_writes_per_output_pixel():
+    counts = overlap_map((1, 5), (1, 3), stride=2)
+    assert counts.dtype == np.int64 and counts.tolist() == [[1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1]]
+    assert overlap_map((1, 5), (1, 4), stride=2).tolist() == [[1, 1] + [2] * 8 + [1, 1]]
+    square = overlap_map(3, 3, stride=2)
+    assert square.shape == (7, 7) and square[2, 2] == 4 and square[1, 2] == 2 and square[1, 1] == 1
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_overlap_map_is_torch_conv_transpose_of_ones(seed):
+    rng = np.random.default_rng(seed)
+    H, W, kH, kW = (int(v) for v in rng.integers(1, 7, 4))
+    s, d = (int(v) for v in rng.integers(1, 4, 2)), int(rng.integers(1, 3))
+    s = tuple(s)
+    p = int(rng.integers(0, 2))
+    if min((n - 1) * st - 2 * p + d * (k - 1) + 1 for n, k, st in zip((H, W), (kH, kW), s)) < 1:
+        p = 0
+    ones = torch.ones(1, 1, H, W, dtype=torch.float64)
+    expected = F.conv_transpose2d(ones, torch.ones(1, 1, kH, kW, dtype=torch.float64), stride=s,
+                                  padding=p, dilation=d)[0, 0].numpy()
+    np.testing.assert_array_equal(overlap_map((H, W), (kH, kW), s, p, d), expected)
+
+
+def test_overlap_map_is_even_inside_when_the_stride_divides_the_kernel():
+    for k, s in [(4, 2), (6, 3), (2, 2), (3, 1), (6, 2)]:
+        inside = overlap_map(12, k, s)[k:-k, k:-k]
+        assert inside.min() == inside.max() == (k // s) ** 2, (k, s)
+    for k, s in [(3, 2), (5, 2), (5, 3), (1, 2)]:
+        inside = overlap_map(12, k, s)[k:-k, k:-k]
+        assert (inside.min(), inside.max()) == ((k // s) ** 2, (-(-k // s)) ** 2), (k, s)
+
+
+def test_overlap_map_checks_its_arguments():
+    with pytest.raises(ValueError, match=r"input_shape must be >= 1"):
+        overlap_map((0, 3), 3, 2)
+    with pytest.raises(ValueError, match=r"kernel_size must be an int or a tuple of 2 ints"):
+        overlap_map(3, (3, 3, 3), 2)
+    with pytest.raises(ValueError, match=r"padding 4 removes the whole output"):
+        overlap_map(3, 3, 1, padding=4)
