@@ -8,6 +8,11 @@ Figures live in ``convzoo.plot`` (needs matplotlib), not imported here.
 from .arithmetic import (conv_output_size, conv_transpose_output_size,  # chapter 2 added some
                          equivalent_kernel, jump_and_start, pool_output_size, receptive_field,
                          tf_same_padding)
+from .attention import (channel_attention, channel_attention_cost,  # chapter 8
+                        channel_attention_loop, eca_kernel_size, efficient_channel_attention,
+                        efficient_channel_attention_cost, efficient_channel_attention_loop,
+                        selective_kernel, selective_kernel_cost, selective_kernel_loop,
+                        spatial_attention, spatial_attention_cost, spatial_attention_loop)
 from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_backward_loop,
                           conv2d_loop, conv3d, conv3d_loop)
 from .correlation import convolve2d, correlate2d
@@ -17,7 +22,8 @@ from .deformable import bilinear, deform_conv2d, deform_conv2d_backward, deform_
 from .dilated import (causal_conv1d, causal_conv1d_loop, coverage, coverage_map,  # chapter 4
                       covers_without_holes, dilate_kernel, dilated_conv2d_by_phases,
                       effective_kernel_size, stack_input_gradient)
-from .excitation import squeeze_excitation, squeeze_excitation_loop
+from .excitation import (SE_POSITIONS, excitation, se_residual_block,  # chapter 8
+                         squeeze_excitation, squeeze_excitation_cost, squeeze_excitation_loop)
 from .matrix import conv2d_matrix, conv_matrix, shift_matrix
 from .padding import pad, pad_loop  # chapter 2
 from .pooling import avg_pool2d, avg_pool2d_loop, max_pool2d, max_pool2d_loop  # chapter 2

@@ -75,3 +75,12 @@ def test_importing_convzoo_does_not_need_torch_or_matplotlib():
     code = ("import sys, convzoo; bad = {'torch', 'matplotlib', 'scipy'} & set(sys.modules);"
             "sys.exit(f'imported {bad}' if bad else 0)")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# chapter 8: the weights of SE and CBAM's channel attention are named as in the state_dict
+# of torchvision.ops.SqueezeExcitation (fc1.weight -> fc1_weight), in its order.
+@pytest.mark.parametrize("name", ["squeeze_excitation", "squeeze_excitation_loop", "excitation",
+                                  "channel_attention", "channel_attention_loop"])
+def test_se_weights_are_named_and_ordered_as_torchvisions_state_dict(name):
+    names = [k.replace(".", "_") for k in torchvision.ops.SqueezeExcitation(4, 2).state_dict()]
+    assert ours(getattr(convzoo, name))[1:] == [(n, inspect.Parameter.empty) for n in names]
