@@ -123,6 +123,18 @@ def test_attention_figure_draws_bars_for_channel_gates_and_maps_for_pixel_gates(
     fig.savefig(io.BytesIO(), format="png")
 
 
+def test_photo_features_are_the_relu_of_six_correlations_of_the_image(rng):
+    from convzoo.correlation import correlate2d
+
+    image = rng.random((9, 11))
+    labels, maps = plot.photo_features(image)
+    assert labels[:3] == ["brightness", "darkness", "vertical edges"] and maps.shape == (6, 9, 11)
+    sobel = np.array([[1.0, 0, -1], [2, 0, -2], [1, 0, -1]])
+    np.testing.assert_allclose(maps[2], np.maximum(correlate2d(np.pad(image, 1), sobel, "valid"), 0))
+    np.testing.assert_allclose(maps[0] + maps[1], 1.0)    # brightness + darkness, both in [0, 1]
+    assert np.all(maps >= 0)
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda w: plot.squeeze_excitation_figure(np.zeros((1, 5, 3, 3)), *w), r"^x must be 3-D \(C, H, W\)"),
     (lambda w: plot.squeeze_excitation_figure(np.zeros((5, 3, 3)), *w, labels="ab"),
@@ -136,6 +148,7 @@ def test_attention_figure_draws_bars_for_channel_gates_and_maps_for_pixel_gates(
     (lambda w: plot.overhead_figure([256], [3], 10, reductions=(0,)), "^reductions must be ints >= 1"),
     (lambda w: plot.placement_figure(["after"]), "^positions must be some of"),
     (lambda w: plot.attention_figure(np.zeros(3), {"a": np.zeros(3)}), r"^image must be 2-D \(H, W\)"),
+    (lambda w: plot.photo_features(np.zeros((1, 3, 3))), r"^image must be 2-D \(H, W\)"),
     (lambda w: plot.attention_figure(np.zeros((3, 3)), {"a": np.zeros((1, 2, 3))}),
      r"^gates\['a'\] must be 1-D \(per channel\) or 2-D"),
 ])

@@ -14,4 +14,4 @@ from .dilated import (coverage_figure, dependency_figure, dilated_kernel_figure,
 from .arithmetic import (effective_field_figure, invariance_figure, padding_modes_figure,  # chapter 2
                          pooling_figure, receptive_field_figure, sizes_figure, windows_figure)
 from .excitation import (attention_figure, gates_figure, overhead_figure,  # chapter 8
-                         placement_figure, squeeze_excitation_figure)
+                         photo_features, placement_figure, squeeze_excitation_figure)

@@ -242,3 +242,23 @@ def attention_figure(image, gates, title=None):
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def photo_features(image):
+    """Six feature maps of a grey image (H, W), as a first conv layer with ReLU might make
+    them: convzoo's conv2d with six fixed 3x3 filters and padding 1, then ReLU. Returns
+    (labels, maps (6, H, W)); chapter 8's pages gate these maps."""
+    from ..convolution import conv2d
+
+    image = as_float_array("image", image)
+    check_ndim("image", image, 2, "(H, W)")
+    box = np.full((3, 3), 1 / 9)
+    sobel = np.array([[1.0, 0, -1], [2, 0, -2], [1, 0, -1]])
+    filters = {"brightness": (box, 0.0), "darkness": (-box, 1.0),
+               "vertical edges": (sobel, 0.0), "horizontal edges": (sobel.T, 0.0),
+               "diagonal edges": (np.array([[2.0, 1, 0], [1, 0, -1], [0, -1, -2]]), 0.0),
+               "spots": (np.array([[0.0, -1, 0], [-1, 4, -1], [0, -1, 0]]), 0.0)}
+    weight = np.stack([k for k, _ in filters.values()])[:, None]              # (6, 1, 3, 3)
+    bias = np.array([b for _, b in filters.values()])
+    maps = np.maximum(conv2d(image[None, None], weight, bias, padding=1)[0], 0)
+    return list(filters), maps
