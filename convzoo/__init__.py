@@ -18,7 +18,9 @@ from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_b
 from .correlation import convolve2d, correlate2d
 from .cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_cost,
                    spatially_separable_conv2d_cost)
-from .deformable import bilinear, deform_conv2d, deform_conv2d_backward, deform_conv2d_loop
+from .deformable import (bilinear, bilinear_gradient, deform_conv2d,  # chapter 7
+                         deform_conv2d_backward, deform_conv2d_loop, join_offset,
+                         sampling_points, split_offset)
 from .dilated import (causal_conv1d, causal_conv1d_loop, coverage, coverage_map,  # chapter 4
                       covers_without_holes, dilate_kernel, dilated_conv2d_by_phases,
                       effective_kernel_size, stack_input_gradient)
