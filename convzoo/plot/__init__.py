@@ -15,3 +15,5 @@ from .arithmetic import (effective_field_figure, invariance_figure, padding_mode
                          pooling_figure, receptive_field_figure, sizes_figure, windows_figure)
 from .excitation import (attention_figure, gates_figure, overhead_figure,  # chapter 8
                          photo_features, placement_figure, squeeze_excitation_figure)
+from .deformable import (bilinear_figure, border_figure, offset_layout_figure,  # chapter 7
+                         sampling_figure)
