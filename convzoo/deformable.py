@@ -13,9 +13,11 @@ order; mask (N, G_off*kH*kW, H_out, W_out) multiplies the sample (no sigmoid). m
 v1. bilinear reads zeros outside the image.
 
 The loop version reads like the formula. The fast version replaces the loops over n, c,
-u, v, i, j with one gather of the four bilinear corners of every sampling point, giving the
-same columns (C*kH*kW, N*H_out*W_out) as convzoo.convolution.im2col, then one matrix
-multiply per weight group.
+u, v, i, j with one gather of the four bilinear corners of every sampling point
+(deform_im2col), giving the same columns (C*kH*kW, N*H_out*W_out) as
+convzoo.convolution.im2col, then one matrix multiply per weight group.
+split_offset / join_offset unpack and pack the offset layout, sampling_points gives where
+every tap reads, bilinear_gradient the derivative of one sample along y and x.
 """
 import math
 
@@ -85,7 +87,78 @@ def deform_conv2d_arguments(x, offset, weight, bias, stride, padding, dilation, 
             out_size)
 
 
+# ----------------------------------------------------------------------------- layout
+
+
+def _offset_taps(name, offset, kernel_size):
+    """offset checked as 4-D with a positive multiple of 2*kH*kW channels; (kH, kW)."""
+    offset = as_float_array(name, offset)
+    check_ndim(name, offset, 4, OFFSET_LAYOUT)
+    kH, kW = ints_at_least("kernel_size", kernel_size, 2, 1)
+    if offset.shape[1] == 0 or offset.shape[1] % (2 * kH * kW):
+        raise ValueError(f"{name} must have 2*offset_groups*kH*kW channels {OFFSET_LAYOUT}, a "
+                         f"positive multiple of {2 * kH * kW} for kernel_size {(kH, kW)}, got "
+                         f"{name} shape {offset.shape}")
+    return offset, (kH, kW)
+
+
+def split_offset(offset, kernel_size):
+    """torchvision's offset (N, 2*G*kH*kW, H_out, W_out) -> (dy, dx), each (N, G, kH, kW,
+    H_out, W_out), views of it. Channel 2*t is dy and channel 2*t + 1 is dx of tap
+    t = g*kH*kW + u*kW + v: offset group g, then the taps in row-major order.
+    Chapter: deformable convolution."""
+    return _split(*_offset_taps("offset", offset, kernel_size))
+
+
+def _split(offset, kernel_size):
+    kH, kW = kernel_size
+    N, channels, H_out, W_out = offset.shape
+    pairs = offset.reshape(N, channels // (2 * kH * kW), kH, kW, 2, H_out, W_out)
+    return pairs[:, :, :, :, 0], pairs[:, :, :, :, 1]
+
+
+def join_offset(dy, dx):
+    """dy, dx (N, G, kH, kW, H_out, W_out) -> torchvision's offset (N, 2*G*kH*kW, H_out,
+    W_out), (dy, dx) interleaved per tap: the inverse of split_offset.
+    Chapter: deformable convolution."""
+    dy, dx = as_float_array("dy", dy), as_float_array("dx", dx)
+    check_ndim("dy", dy, 6, "(N, G, kH, kW, H_out, W_out)")
+    if dx.shape != dy.shape:
+        raise ValueError(f"dx must have the shape of dy {dy.shape}, got {dx.shape}")
+    N, G, kH, kW, H_out, W_out = dy.shape
+    return np.stack([dy, dx], axis=4).reshape(N, 2 * G * kH * kW, H_out, W_out)
+
+
+def _points(dy, dx, stride, padding, dilation):
+    """(py, px) = the grid point of each tap plus its offset, shaped like dy and dx."""
+    kH, kW, H_out, W_out = dy.shape[2:]
+    grid_y = np.arange(kH)[:, None, None, None] * dilation[0] \
+        + (np.arange(H_out) * stride[0] - padding[0])[None, None, :, None]
+    grid_x = np.arange(kW)[None, :, None, None] * dilation[1] \
+        + (np.arange(W_out) * stride[1] - padding[1])[None, None, None, :]
+    return grid_y.astype(dy.dtype) + dy, grid_x.astype(dx.dtype) + dx
+
+
+def sampling_points(offset, kernel_size, stride=1, padding=0, dilation=1):
+    """Where every tap reads: offset (N, 2*G*kH*kW, H_out, W_out) -> (py, px), each (N, G,
+    kH, kW, H_out, W_out): tap (u, v) of output (i, j) reads the input at
+    (i*s - p + u*d + dy, j*s - p + v*d + dx). Chapter: deformable convolution."""
+    offset, kernel_size = _offset_taps("offset", offset, kernel_size)
+    stride = ints_at_least("stride", stride, 2, 1)
+    padding = ints_at_least("padding", padding, 2, 0)
+    dilation = ints_at_least("dilation", dilation, 2, 1)
+    dy, dx = _split(offset.astype(result_dtype(offset), copy=False), kernel_size)
+    return _points(dy, dx, stride, padding, dilation)
+
+
 # ----------------------------------------------------------------------------- loops
+
+
+def _corners(image, y0, x0):
+    """The pixels at (y0, x0), (y0, x0 + 1), (y0 + 1, x0), (y0 + 1, x0 + 1); 0 outside."""
+    H, W = image.shape
+    return [image[r, c] if 0 <= r < H and 0 <= c < W else 0.0
+            for r in (y0, y0 + 1) for c in (x0, x0 + 1)]
 
 
 def bilinear(image, y, x):
@@ -98,12 +171,29 @@ def bilinear(image, y, x):
         return 0.0
     y0, x0 = math.floor(y), math.floor(x)
     ly, lx = y - y0, x - x0                       # how far past the top-left neighbour
-    value = 0.0
-    for row, wy in ((y0, 1 - ly), (y0 + 1, ly)):
-        for col, wx in ((x0, 1 - lx), (x0 + 1, lx)):
-            if 0 <= row < H and 0 <= col < W:
-                value += wy * wx * image[row, col]
-    return value
+    top_left, top_right, bottom_left, bottom_right = _corners(image, y0, x0)
+    top = (1 - lx) * top_left + lx * top_right
+    bottom = (1 - lx) * bottom_left + lx * bottom_right
+    return (1 - ly) * top + ly * bottom
+
+
+def bilinear_gradient(image, y, x):
+    """The derivatives of bilinear(image, y, x) along y and x -> (d/dy, d/dx), zero outside
+    the image. At an integer coordinate, where bilinear has a kink, it is the derivative
+    from the right (the cell that floor picks), as torchvision's backward takes it.
+    Chapter: deformable convolution."""
+    # At y = -1 (or x = -1) the sample is 0, but not its derivative from the right.
+    H, W = image.shape
+    if y < -1 or y >= H or x < -1 or x >= W:
+        return 0.0, 0.0
+    y0, x0 = math.floor(y), math.floor(x)
+    ly, lx = y - y0, x - x0
+    top_left, top_right, bottom_left, bottom_right = _corners(image, y0, x0)
+    top = (1 - lx) * top_left + lx * top_right
+    bottom = (1 - lx) * bottom_left + lx * bottom_right
+    left = (1 - ly) * top_left + ly * bottom_left
+    right = (1 - ly) * top_right + ly * bottom_right
+    return bottom - top, right - left       # linear in ly (in lx) between the two rows (columns)
 
 
 def deform_conv2d_loop(x, offset, weight, bias=None, stride=1, padding=0, dilation=1,
@@ -155,13 +245,9 @@ def _sampling(offset, mask, image_size, kernel_size, stride, padding, dilation, 
     kH, kW = kernel_size
     N, H_out, W_out = offset.shape[0], offset.shape[2], offset.shape[3]
     G_off = offset.shape[1] // (2 * kH * kW)
-    off = offset.astype(dtype, copy=False).reshape(N, G_off, kH * kW, 2, H_out, W_out)
-    u, v = np.divmod(np.arange(kH * kW), kW)
-    base_y = (np.arange(H_out) * stride[0] - padding[0])[None, :] + (u * dilation[0])[:, None]
-    base_x = (np.arange(W_out) * stride[1] - padding[1])[None, :] + (v * dilation[1])[:, None]
-    # (G_off, T, N, H_out, W_out): the same order as the columns
-    py = base_y.astype(dtype)[None, :, None, :, None] + off[:, :, :, 0].transpose(1, 2, 0, 3, 4)
-    px = base_x.astype(dtype)[None, :, None, None, :] + off[:, :, :, 1].transpose(1, 2, 0, 3, 4)
+    dy, dx = _split(offset.astype(dtype, copy=False), kernel_size)
+    # (N, G_off, kH, kW, H_out, W_out) -> (G_off, kH, kW, N, H_out, W_out): the columns' order
+    py, px = (p.transpose(1, 2, 3, 0, 4, 5) for p in _points(dy, dx, stride, padding, dilation))
     y0, x0 = np.floor(py), np.floor(px)
     # A point has a neighbour in the image iff -1 <= floor <= size - 1. Outside that,
     # every weight is zero and the corner index points at the padding. NaN points keep
@@ -217,6 +303,24 @@ def _corner_weights(factors):
     return hy * hx, hy * lx, ly * hx, ly * lx
 
 
+def deform_im2col(x, offset, kernel_size, stride, padding, dilation, groups, mask=None):
+    """The columns of a deformable convolution, as convzoo.convolution.im2col's:
+    (groups, C/groups * kH*kW, N * H_out*W_out), row c*kH*kW + tap, column n*H_out*W_out +
+    pixel, each entry mask * bilinear sample. Arguments as deform_conv2d_arguments returns
+    them. Replaces the loops over n, c, u, v, i, j of the loop version with gathers."""
+    dtype = result_dtype(x, offset, mask)
+    corner, factors, m = _sampling(offset, mask, x.shape[2:], kernel_size, stride, padding,
+                                   dilation, dtype)
+    flat, index, shifts = _neighbours(x.astype(dtype, copy=False), corner)
+    cols = np.zeros(index.shape, dtype)                  # (G_off, C/G_off, T, N, P)
+    for value, weight_q in zip(_neighbour_values(flat, index, shifts),
+                               _corner_weights(factors)):
+        value *= (m * weight_q)[:, None]
+        cols += value
+    rows = x.shape[1] // groups * kernel_size[0] * kernel_size[1]       # C/groups * kH * kW
+    return cols.reshape(groups, rows, x.shape[0] * index.shape[-1])
+
+
 def deform_conv2d(x, offset, weight, bias=None, stride=1, padding=0, dilation=1, mask=None):
     """As torchvision.ops.deform_conv2d: x (N, C, H, W), offset (N, 2*G_off*kH*kW, H_out,
     W_out), weight (K, C/groups, kH, kW), mask (N, G_off*kH*kW, H_out, W_out) or None (v1)
@@ -224,20 +328,11 @@ def deform_conv2d(x, offset, weight, bias=None, stride=1, padding=0, dilation=1,
     (x, offset, weight, bias, mask, stride, padding, dilation, groups, _, out_size) = \
         deform_conv2d_arguments(x, offset, weight, bias, stride, padding, dilation, mask)
     dtype = result_dtype(x, offset, weight, bias, mask)
-    corner, factors, m = _sampling(offset, mask, x.shape[2:], weight.shape[2:], stride,
-                                   padding, dilation, dtype)
-    flat, index, shifts = _neighbours(x.astype(dtype, copy=False), corner)
-    # the columns: mask * bilinear sample, row (c, u, v), column (n, i, j), as im2col's
-    cols = np.zeros(index.shape, dtype)                  # (G_off, C/G_off, T, N, P)
-    for value, weight_q in zip(_neighbour_values(flat, index, shifts),
-                               _corner_weights(factors)):
-        value *= (m * weight_q)[:, None]
-        cols += value
+    cols = deform_im2col(x.astype(dtype, copy=False), offset, weight.shape[2:], stride,
+                         padding, dilation, groups, mask)
     N, K = x.shape[0], weight.shape[0]
-    rows = weight.shape[1] * weight.shape[2] * weight.shape[3]          # C_g * kH * kW
-    cols = cols.reshape(groups, rows, N * out_size[0] * out_size[1])
-    w = weight.astype(dtype, copy=False).reshape(groups, K // groups, rows)
-    out = np.matmul(w, cols).reshape((K, N) + out_size)
+    w = weight.astype(dtype, copy=False).reshape(groups, K // groups, cols.shape[1])
+    out = np.matmul(w, cols).reshape((K, N) + out_size)     # one GEMM per weight group
     out = np.ascontiguousarray(np.swapaxes(out, 0, 1))
     if bias is not None:
         out += bias.astype(dtype, copy=False)[:, None, None]

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from torchvision.ops import deform_conv2d as tv_deform_conv2d
 
 from convzoo.convolution import conv2d
-from convzoo.deformable import (bilinear, deform_conv2d, deform_conv2d_backward,
-                                deform_conv2d_loop)
+from convzoo.deformable import (bilinear, bilinear_gradient, deform_conv2d,
+                                deform_conv2d_backward, deform_conv2d_loop, join_offset,
+                                sampling_points, split_offset)
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 FLOAT32 = dict(rtol=1e-4, atol=1e-4)
@@ -265,6 +266,107 @@ def test_bilinear_reads_pixels_at_integer_points_and_zero_beyond_one_pixel_outsi
     assert bilinear(image, 2.5, 1) == 0.5 * image[2, 1]
 
 
+def torchvision_sample(image, y, x):
+    """torchvision's bilinear sample of image (H, W) at (y, x), and its gradient along y and
+    x by autograd: a 1x1 kernel of weight 1 whose output pixel (0, 0) reads (0 + y, 0 + x)."""
+    H, W = image.shape
+    offset = torch.zeros(1, 2, H, W, dtype=torch.float64)
+    offset[0, :, 0, 0] = torch.tensor([y, x], dtype=torch.float64)
+    offset.requires_grad_(True)
+    out = tv_deform_conv2d(tensor(image[None, None]), offset, torch.ones(1, 1, 1, 1,
+                                                                        dtype=torch.float64))
+    out[0, 0, 0, 0].backward()
+    return out[0, 0, 0, 0].item(), tuple(offset.grad[0, :, 0, 0].tolist())
+
+
+def sample_points(rng, H, W, n):
+    """Points inside, within one pixel outside, far outside, on integers and on the border."""
+    points = [(rng.uniform(-1.5, H + 0.5), rng.uniform(-1.5, W + 0.5)) for _ in range(n)]
+    points += [(float(rng.integers(-1, H + 1)), float(rng.integers(-1, W + 1)))
+               for _ in range(n)]
+    return points + [(-1.0, 0.5), (H - 1.0, 0.5), (0.5, W - 1.0), (-0.5, -0.5), (H, 0.0),
+                      (-0.999, W - 0.001), (1e9, 0.0)]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 4), (5, 2)])
+def test_bilinear_and_its_gradient_match_torchvision_and_autograd(rng, shape):
+    image = rng.standard_normal(shape)
+    for y, x in sample_points(rng, *shape, 40):
+        value, gradient = torchvision_sample(image, y, x)
+        assert bilinear(image, y, x) == pytest.approx(value, abs=1e-12), (y, x)
+        assert bilinear_gradient(image, y, x) == pytest.approx(gradient, abs=1e-12), (y, x)
+
+
+def test_bilinear_gradient_is_the_right_hand_derivative_at_integer_points():
+    image = np.array([[0.0, 1.0, 5.0], [2.0, 4.0, 3.0]])
+    h = 1e-7
+    for y, x in [(0.0, 1.0), (1.0, 1.0), (0.5, 1.0), (0.0, 0.5), (-1 + 1e-9, 0.0)]:
+        dy, dx = bilinear_gradient(image, y, x)
+        assert dy == pytest.approx((bilinear(image, y + h, x) - bilinear(image, y, x)) / h, abs=1e-5)
+        assert dx == pytest.approx((bilinear(image, y, x + h) - bilinear(image, y, x)) / h, abs=1e-5)
+    # at x = 1 the derivative along x jumps: from the left (1 - 0) / 1, from the right 5 - 1
+    assert bilinear_gradient(image, 0.0, 1.0)[1] == 4.0
+    assert bilinear(image, 0.0, 1.0) - bilinear(image, 0.0, 1.0 - h) == pytest.approx(h, rel=1e-6)
+
+
+def test_split_offset_reads_torchvision_layout_dy_then_dx_row_major_taps(rng):
+    # Move the samples of one offset channel by a whole pixel and see, tap by tap, which
+    # one torchvision moves and along which axis: the one split_offset says owns it.
+    N, C, H, W, kernel, G = 1, 4, 5, 6, (2, 3), 2
+    x = rng.standard_normal((N, C, H, W))
+    channels = 2 * G * kernel[0] * kernel[1]
+    dy, dx = split_offset(np.arange(channels, dtype=float).reshape(1, channels, 1, 1), kernel)
+    assert dy.shape == dx.shape == (1, G, 2, 3, 1, 1)
+    owner = {int(d[0, g, u, v, 0, 0]): (g, u, v, axis) for axis, d in enumerate((dy, dx))
+             for g, u, v in np.ndindex(G, *kernel)}
+    assert sorted(owner) == list(range(channels))
+    padded = np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 1)])
+    next_row, next_col = np.zeros_like(padded), np.zeros_like(padded)   # one pixel further on
+    next_row[:, :, :-1], next_col[:, :, :, :-1] = padded[:, :, 1:], padded[:, :, :, 1:]
+    out_size = conv2d(padded, np.zeros((1, C) + kernel)).shape[2:]
+    for c, (g, u, v, axis) in owner.items():
+        offset = np.zeros((N, channels) + out_size)
+        offset[:, c] = 1.0
+        for tap in np.ndindex(G, *kernel):
+            weight = np.zeros((1, C) + kernel)
+            weight[0, 2 * tap[0]:2 * tap[0] + 2, tap[1], tap[2]] = 1    # one tap of one group
+            moved = (next_row, next_col)[axis] if tap == (g, u, v) else padded
+            np.testing.assert_allclose(torchvision_forward(x, offset, weight, padding=1),
+                                       conv2d(moved, weight), **TIGHT)
+
+
+def test_join_offset_inverts_split_offset(rng):
+    offset = rng.standard_normal((2, 2 * 3 * 2 * 3, 4, 5))
+    dy, dx = split_offset(offset, (2, 3))
+    assert np.shares_memory(dy, offset)
+    np.testing.assert_array_equal(join_offset(dy, dx), offset)
+    assert join_offset(dy, dx).shape == offset.shape
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=1),
+                                dict(stride=(1, 3), padding=(2, 0), dilation=(2, 1))])
+def test_sampling_points_are_where_torchvision_reads(rng, kw):
+    # On the image of row indices a bilinear sample inside the image is its y coordinate
+    # exactly, on that of column indices its x: a one-hot weight reads one tap's point.
+    H, W, kernel = 9, 10, (3, 2)
+    rows, cols = np.meshgrid(np.arange(H, dtype=float), np.arange(W, dtype=float),
+                             indexing="ij")
+    x = np.stack([rows, cols])[None]                     # (1, 2, H, W)
+    H_out, W_out = conv2d(x, np.zeros((1, 2) + kernel), **kw).shape[2:]
+    offset = rng.uniform(-0.4, 0.4, (1, 12, H_out, W_out))
+    py, px = sampling_points(offset, kernel, **kw)
+    assert py.shape == px.shape == (1, 1, 3, 2, H_out, W_out)
+    for u, v in np.ndindex(*kernel):
+        inside = (py[0, 0, u, v] > 0) & (py[0, 0, u, v] < H - 1) & \
+            (px[0, 0, u, v] > 0) & (px[0, 0, u, v] < W - 1)
+        assert inside.sum() >= 4
+        for axis, points in ((0, py), (1, px)):
+            weight = np.zeros((1, 2) + kernel)
+            weight[0, axis, u, v] = 1.0
+            read = torchvision_forward(x, offset, weight, **kw)[0, 0]
+            np.testing.assert_allclose(read[inside], points[0, 0, u, v][inside], **TIGHT)
+
+
 def test_nan_offset_gives_nan_where_it_is_read(rng):
     # torchvision crashes (segmentation fault) on NaN offsets; we let the NaN through
     x, offset, weight, bias, _ = random_case(rng)
@@ -391,3 +493,24 @@ def test_backward_rejects_grad_out_of_the_wrong_shape(shape):
 def test_good_call_is_accepted():
     kw = good()
     assert deform_conv2d(**kw).shape == (2, 6, 5, 6)
+
+
+LAYOUT_BAD = [
+    (lambda: split_offset(np.zeros((1, 17, 2, 2)), (3, 3)), r"offset.*multiple of 18.*\(1, 17, 2, 2\)"),
+    (lambda: split_offset(np.zeros((1, 0, 2, 2)), (1, 1)), r"offset.*\(1, 0, 2, 2\)"),
+    (lambda: split_offset(np.zeros((18, 2, 2)), (3, 3)), r"offset must be 4-D.*\(18, 2, 2\)"),
+    (lambda: split_offset(np.zeros((1, 18, 2, 2)), (3, 0)), "kernel_size"),
+    (lambda: join_offset(np.zeros((1, 1, 3, 3, 2, 2)), np.zeros((1, 1, 3, 3, 2, 1))),
+     r"dx.*\(1, 1, 3, 3, 2, 2\).*\(1, 1, 3, 3, 2, 1\)"),
+    (lambda: join_offset(np.zeros((1, 3, 3, 2, 2)), np.zeros((1, 3, 3, 2, 2))), r"dy must be 6-D"),
+    (lambda: sampling_points(np.zeros((1, 18, 2, 2)), (3, 3), stride=0), "stride"),
+    (lambda: sampling_points(np.zeros((1, 18, 2, 2)), (3, 3), padding=-1), "padding"),
+    (lambda: sampling_points(np.zeros((1, 18, 2, 2)), (3, 3), dilation=(1, 0)), "dilation"),
+    (lambda: sampling_points(np.zeros((1, 18, 2, 2), complex), (3, 3)), "offset must be real"),
+]
+
+
+@pytest.mark.parametrize("call, message", LAYOUT_BAD, ids=[m for _, m in LAYOUT_BAD])
+def test_layout_helpers_reject_bad_input_naming_the_argument_and_shapes(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
