@@ -16,7 +16,8 @@ from .attention import (channel_attention, channel_attention_cost,  # chapter 8
 from .convolution import (conv1d, conv1d_loop, conv2d, conv2d_backward, conv2d_backward_loop,
                           conv2d_loop, conv3d, conv3d_loop)
 from .correlation import convolve2d, correlate2d
-from .cost import (conv2d_cost, conv2d_output_size, depthwise_separable_conv2d_cost,
+from .cost import (conv2d_bytes, conv2d_cost, conv2d_output_size,  # chapter 5 added some
+                   depthwise_separable_conv2d_cost, flattened_conv2d_cost, inverted_residual_cost,
                    spatially_separable_conv2d_cost)
 from .deformable import (bilinear, bilinear_gradient, deform_conv2d,  # chapter 7
                          deform_conv2d_backward, deform_conv2d_loop, join_offset,
@@ -29,11 +30,18 @@ from .excitation import (SE_POSITIONS, excitation, se_residual_block,  # chapter
 from .matrix import conv2d_matrix, conv_matrix, shift_matrix
 from .padding import pad, pad_loop  # chapter 2
 from .pooling import avg_pool2d, avg_pool2d_loop, max_pool2d, max_pool2d_loop  # chapter 2
-from .separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,
-                        factor_kernel, spatially_separable_conv2d,
-                        spatially_separable_conv2d_loop, spatially_separable_kernel)
+from .mobilenet import (fuse_conv_bn_weights, inverted_residual,  # chapter 5
+                        inverted_residual_from_state_dict, relu6)
+from .separable import (depthwise_separable_conv2d, depthwise_separable_conv2d_loop,  # chapter 5
+                        factor_kernel, flattened_conv2d, flattened_conv2d_loop, flattened_kernel,
+                        spatially_separable_conv2d, spatially_separable_conv2d_loop,
+                        spatially_separable_kernel)
 from .shuffle import (channel_shuffle, channel_shuffle_loop, channel_unshuffle,
                       channel_unshuffle_loop)
-from .transposed import conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_loop
+from .transposed import (conv_transpose2d, conv_transpose2d_backward,  # chapter 3
+                         conv_transpose2d_loop, conv_transpose2d_zero_insertion,
+                         conv_weight_of_transpose, insert_zeros, overlap_map)
+from .upsampling import (checkerboard_strength, interpolate, interpolation_matrix,  # chapter 3
+                         pixel_shuffle, pixel_shuffle_loop, pixel_unshuffle)
 from .unshared import (locally_connected2d, locally_connected2d_parameters, tiled_conv2d,
                        tiled_conv2d_parameters, tiled_weight)

@@ -18,7 +18,7 @@ pixel gets, the cause of checkerboard artifacts.
 """
 import numpy as np
 
-from .arithmetic import conv_transpose_output_size
+from .arithmetic import conv_output_size, conv_transpose_output_size
 from .checks import (LAYOUTS, as_float_array, check_bias, check_groups, check_groups_divide,
                      check_ndim, ints_at_least, output_padding_tuple, result_dtype)
 from .convolution import col2im, conv2d, im2col
@@ -160,6 +160,19 @@ def conv_transpose2d_backward(grad_out, x, weight, stride=1, padding=0, output_p
     if unbatched:
         grad_x = grad_x[0]
     return np.ascontiguousarray(grad_x), grad_weight, grad_bias
+
+
+# ----------------------------------------------------------------------------- sizes
+
+
+def output_padding_for(n, k, stride=1, padding=0, dilation=1):
+    """The output_padding with which a transposed convolution gives back the length n that
+    a convolution (same k, stride, padding, dilation) turned into conv_output_size(n, ...):
+    (n + 2p - d(k-1) - 1) mod s, the inputs the floor of the output size left over. The
+    stride values of n that share one output length need one each. Chapter: transposed
+    convolution."""
+    conv_output_size(n, k, stride, padding, dilation)          # checks every argument
+    return (n + 2 * padding - dilation * (k - 1) - 1) % stride
 
 
 # ----------------------------------------------------------------------------- zero insertion

@@ -18,6 +18,9 @@ SWAPS = {
     "pad": F.pad,                                  # chapter 2
     "avg_pool2d": F.avg_pool2d,
     "max_pool2d": F._max_pool2d,  # F.max_pool2d dispatches on return_indices with (*args, **kwargs)
+    "pixel_shuffle": F.pixel_shuffle,              # chapter 3
+    "pixel_unshuffle": F.pixel_unshuffle,
+    "interpolate": F.interpolate,
 }
 
 

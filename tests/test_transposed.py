@@ -13,7 +13,7 @@ from convzoo.convolution import conv2d, conv2d_backward
 from convzoo.matrix import conv2d_matrix
 from convzoo.transposed import (conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_loop,
                                 conv_transpose2d_zero_insertion, conv_weight_of_transpose,
-                                insert_zeros, overlap_map)
+                                insert_zeros, output_padding_for, overlap_map)
 
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-10), np.float32: dict(rtol=1e-4, atol=1e-4)}
 SEEDS = range(120)
@@ -552,3 +552,37 @@ def test_overlap_map_checks_its_arguments():
         overlap_map(3, (3, 3, 3), 2)
     with pytest.raises(ValueError, match=r"padding 4 removes the whole output"):
         overlap_map(3, 3, 1, padding=4)
+
+
+# ------------------------------------------------------------------ output_padding_for
+
+
+def test_output_padding_for_gives_back_every_input_size_torch_agrees():
+    """For every n, k, stride, padding, dilation in a sweep: the conv's output length m,
+    and conv_transpose1d of length m with output_padding_for(...) is n long again."""
+    checked = 0
+    for n in range(1, 12):
+        for k in range(1, 5):
+            for s in range(1, 4):
+                for p in range(0, 3):
+                    for d in (1, 2):
+                        if n + 2 * p < d * (k - 1) + 1:
+                            continue
+                        m = F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, k), stride=s,
+                                     padding=p, dilation=d).shape[-1]
+                        op = output_padding_for(n, k, s, p, d)
+                        back = F.conv_transpose1d(torch.zeros(1, 1, m), torch.zeros(1, 1, k),
+                                                  stride=s, padding=p, output_padding=op,
+                                                  dilation=d)
+                        assert back.shape[-1] == n and 0 <= op < s, (n, k, s, p, d)
+                        checked += 1
+    assert checked > 700
+
+
+def test_output_padding_for_tells_apart_the_sizes_that_share_an_output():
+    assert [output_padding_for(n, 3, 2, 1) for n in (5, 6)] == [0, 1]      # both give 3
+    assert [output_padding_for(n, 2, 2) for n in (6, 7)] == [0, 1]         # both give 3
+    with pytest.raises(ValueError, match=r"kernel 5 with dilation 1 spans 5"):
+        output_padding_for(3, 5, 2)
+    with pytest.raises(ValueError, match=r"stride must be >= 1"):
+        output_padding_for(6, 3, 0)

@@ -115,8 +115,10 @@ def bilinear_figure(image, points):
                 inside = 0 <= r < H and 0 <= c < W
                 ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=INPUT if inside else PAD,
                                        edgecolor="#999999", lw=0.6, gid=f"pixel {r},{c}"))
-                ax.text(c - 0.38, r - 0.3, f"{image[r, c]:.2g}" if inside else "0", fontsize=8,
-                        color="black" if inside else "#888888", gid=f"value {r},{c}")
+                # the value in the quarter of its cell away from the point, clear of the square
+                ax.text(c + (0.22 if c > x else -0.22), r + (0.25 if r > y else -0.25),
+                        f"{image[r, c]:.2g}" if inside else "0", ha="center", va="center",
+                        fontsize=8, color="black" if inside else "#888888", gid=f"value {r},{c}")
         ly, lx = y - y0, x - x0
         # the rectangle opposite neighbour (r, c) has the area of its weight
         for (r, c), (wy, wx) in {(y0, x0): (1 - ly, 1 - lx), (y0, x0 + 1): (1 - ly, lx),
@@ -159,7 +161,7 @@ def border_figure(row, positions, samples):
             raise ValueError(f"samples[{label!r}] must have the shape of positions "
                              f"{positions.shape}, got {curves[label].shape}")
     W = row.size
-    fig = Figure(figsize=(7.0, 3.2))
+    fig = Figure(figsize=(7.0, 3.0 + 0.2 * len(curves)))
     ax = fig.subplots()
     ax.axvspan(positions.min(), -1, color=PAD, lw=0)
     ax.axvspan(W, max(positions.max(), W), color=PAD, lw=0)
@@ -172,8 +174,7 @@ def border_figure(row, positions, samples):
     ax.axhline(0, color="#999999", lw=0.8)
     ax.set_xlabel("x (pixels; shaded: outside the image)")
     ax.set_ylabel("sample")
-    ax.legend(fontsize=8, loc="upper center", ncol=min(4, len(curves) + 1), frameon=False,
-              bbox_to_anchor=(0.5, 1.18))
+    ax.legend(fontsize=8, loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.2))
     fig.tight_layout()
     return fig
 

@@ -121,10 +121,9 @@ def channel_graph_figure(chains, title=None):
     checked = {name: _layers(f"chains[{name!r}]", layers) for name, layers in chains.items()}
     tallest = max(max([c] + [shape[0] for _, shape, _ in layers])
                   for layers, c in checked.values())
-    widest = max(len(layers) for layers, _ in checked.values())
-    fig = Figure(figsize=(min(13.0, 2.2 + 2.3 * widest) * len(chains) / 1.3 + 0.4,
-                          0.24 * tallest + 2.0))
-    axes = np.atleast_1d(fig.subplots(1, len(chains)))
+    widths = [len(layers) + 0.8 for layers, _ in checked.values()]
+    fig = Figure(figsize=(min(13.0, 1.7 * sum(widths) + 0.4), 0.24 * tallest + 2.0))
+    axes = np.atleast_1d(fig.subplots(1, len(chains), gridspec_kw={"width_ratios": widths}))
     for ax, (name, (layers, c_in)) in zip(axes, checked.items()):
         sizes = [c_in] + [shape[0] for _, shape, _ in layers]
         ys = [(tallest - n) / 2 + np.arange(n) for n in sizes]
