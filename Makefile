@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SUBMISSIONS ?= submitted
 OUT ?= graded
 
-.PHONY: book test release grade bench system-deps clean
+.PHONY: book chapter test release grade bench system-deps clean
 
 # The virtual environment, rebuilt when the pins change.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -39,6 +39,11 @@ BUILD = $(BIN)/jupyter-book build . --all -W -n --keep-going
 book: $(VENV)/.installed
 	$(NBVAL) book
 	$(BUILD)
+
+# One chapter alone, in _build/chapters/$(CH)/ (its pages run, built, checked in the browser),
+# for whoever writes it while others write theirs: make chapter CH=ch03_transposed
+chapter: $(VENV)/.installed system-deps
+	$(BIN)/python tools/chapter.py $(CH)
 
 # Everything CI checks.
 test: $(VENV)/.installed system-deps

@@ -6,14 +6,18 @@ into the notebook cache Jupyter Book reads (`execute: cache` in _config.yml), so
 that follows renders them without running any page a second time. Only pages that ran to
 the end without a failing cell are kept: a failing page fails the run before any build.
 """
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXECUTED = ROOT / "_build" / "executed"            # one file per page, written by the workers
-CACHE = ROOT / "_build" / ".jupyter_cache"         # execute.cache in _config.yml
+# `make chapter` (tools/chapter.py) points these at a folder of the chapter's own, so that
+# chapters built at the same time do not share them.
+BUILD = Path(os.environ.get("CONVZOO_BUILD", ROOT / "_build"))
+EXECUTED = BUILD / "executed"                      # one file per page, written by the workers
+CACHE = BUILD / ".jupyter_cache"                   # execute.cache in _config.yml
 _pages = {}                                        # path: [notebook, cells run, cells failed]
 
 

@@ -3,13 +3,15 @@ and chromedriver). Used by tests/test_site.py and docs/screenshot.py."""
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import tempfile
 import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
+# `make chapter` builds one chapter elsewhere and points CONVZOO_SITE at it
+SITE = Path(os.environ.get("CONVZOO_SITE", ROOT / "_build" / "html"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
