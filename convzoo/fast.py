@@ -1,0 +1,200 @@
+"""Ways to compute conv2d fast, each giving torch's numbers. Chapter: computing convolution fast.
+
+Every function takes conv2d's arguments in torch's order and returns what conv2d returns:
+
+conv2d_im2col    every window as a column of one matrix, then one GEMM per group
+conv2d_shift     shift-and-accumulate: one GEMM per kernel tap, no column matrix
+conv2d_tensordot the sliding-window view contracted with the kernel (no copy made by us)
+conv2d_fft       spectra multiplied: the circular correlation theorem (stride 1 at heart)
+conv2d_winograd  Winograd's F(2x2, 3x3): 16 multiplications per 2x2 output tile, not 36
+
+and the bookkeeping the chapter counts with: column_matrix_bytes, winograd_f23 (1-D F(2, 3)),
+the transform matrices WINOGRAD_BT, WINOGRAD_G, WINOGRAD_AT, winograd_multiplications.
+"""
+import itertools
+
+import numpy as np
+
+from .checks import conv_arguments, ints_at_least, padding_pairs, result_dtype
+from .convolution import im2col
+from .windows import output_shape, pad, sliding_windows, tap_slices
+
+
+def _arguments(x, weight, bias, stride, padding, dilation, groups):
+    """The checked arguments, the padded input in the result's dtype and the output size."""
+    x, weight, bias, stride, pads, dilation, unbatched = conv_arguments(
+        x, weight, bias, stride, padding, dilation, groups, dims=2)
+    dtype = result_dtype(x, weight, bias)
+    xp = pad(x.astype(dtype, copy=False), pads)
+    weight = weight.astype(dtype, copy=False)
+    out_size = output_shape(xp.shape[2:], weight.shape[2:], stride, dilation)
+    return xp, weight, bias, stride, dilation, out_size, unbatched, dtype
+
+
+def _finish(out, bias, unbatched, dtype):
+    """Add the bias (N, K, H, W) and drop the batch axis the input came without."""
+    out = np.ascontiguousarray(out, dtype=dtype)
+    if bias is not None:
+        out += bias.astype(dtype, copy=False)[:, None, None]
+    return out[0] if unbatched else out
+
+
+# ----------------------------------------------------------------------------- im2col + GEMM
+
+
+def conv2d_im2col(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """im2col + GEMM: columns (G, C/G kH kW, N H_out W_out), weight rows (G, K/G, C/G kH kW),
+    out = weight @ columns. As torch.nn.functional.conv2d."""
+    xp, weight, bias, stride, dilation, out_size, unbatched, dtype = _arguments(
+        x, weight, bias, stride, padding, dilation, groups)
+    cols, _ = im2col(xp, weight.shape[2:], stride, dilation, groups)
+    K, N = weight.shape[0], xp.shape[0]
+    out = np.matmul(weight.reshape(groups, K // groups, -1), cols)    # (G, K/G, N*P)
+    out = out.reshape((K, N) + out_size).swapaxes(0, 1)
+    return _finish(out, bias, unbatched, dtype)
+
+
+def column_matrix_bytes(x_shape, weight_shape, stride=1, padding=0, dilation=1, itemsize=4):
+    """Bytes of im2col's column matrix, C kH kW rows by N H_out W_out columns (any groups):
+    about kH kW / (s_H s_W) times the input's N C H W."""
+    N, C, H, W = x_shape
+    kernel_size = tuple(weight_shape[2:])
+    stride = ints_at_least("stride", stride, 2, 1)
+    dilation = ints_at_least("dilation", dilation, 2, 1)
+    pads = padding_pairs(padding, kernel_size, stride, dilation)
+    H_out, W_out = output_shape((H + sum(pads[0]), W + sum(pads[1])), kernel_size, stride,
+                                dilation)
+    return C * int(np.prod(kernel_size)) * N * H_out * W_out * itemsize
+
+
+# ----------------------------------------------------------------------------- shift and accumulate
+
+
+def conv2d_shift(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Shift-and-accumulate: out += weight[:, :, u, v] @ (x shifted by tap (u, v)), one
+    (K/G, C/G) x (C/G, N H_out W_out) GEMM per tap, with no column matrix kept."""
+    xp, weight, bias, stride, dilation, out_size, unbatched, dtype = _arguments(
+        x, weight, bias, stride, padding, dilation, groups)
+    N, C = xp.shape[:2]
+    K, _, kH, kW = weight.shape
+    w = weight.reshape(groups, K // groups, C // groups, kH, kW)
+    out = np.zeros((N, groups, K // groups) + out_size, dtype)
+    flat = out.reshape(N, groups, K // groups, -1)                    # a view of out
+    for tap in itertools.product(range(kH), range(kW)):
+        shifted = xp[(slice(None), slice(None)) + tap_slices(tap, out_size, stride, dilation)]
+        shifted = shifted.reshape(N, groups, C // groups, -1)        # a copy: strided rows
+        flat += np.matmul(w[:, :, :, tap[0], tap[1]], shifted)       # (N, G, K/G, P)
+    return _finish(out.reshape((N, K) + out_size), bias, unbatched, dtype)
+
+
+# ----------------------------------------------------------------------------- window view
+
+
+def conv2d_tensordot(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """The sliding-window view (N, C, H_out, W_out, kH, kW) contracted with the weight over
+    (C, kH, kW), one np.tensordot per group (NumPy copies the view into a matrix inside)."""
+    xp, weight, bias, stride, dilation, out_size, unbatched, dtype = _arguments(
+        x, weight, bias, stride, padding, dilation, groups)
+    windows = sliding_windows(xp, weight.shape[2:], stride, dilation)
+    C_g, K_g = xp.shape[1] // groups, weight.shape[0] // groups
+    parts = [np.tensordot(windows[:, g * C_g:(g + 1) * C_g],
+                          weight[g * K_g:(g + 1) * K_g], axes=([1, 4, 5], [1, 2, 3]))
+             for g in range(groups)]                                  # each (N, H_out, W_out, K/G)
+    out = np.concatenate(parts, axis=3).transpose(0, 3, 1, 2)
+    return _finish(out, bias, unbatched, dtype)
+
+
+# ----------------------------------------------------------------------------- FFT
+
+
+def conv2d_fft(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Correlation by the FFT: out[n, k] = irfft2(sum_c rfft2(x[n, c]) conj(rfft2(w[k, c]))),
+    the circular correlation over the padded size, which wraps nowhere the output reads.
+    Dilation dilates the kernel; stride keeps every s-th output of the stride-1 result."""
+    xp, weight, bias, stride, dilation, out_size, unbatched, dtype = _arguments(
+        x, weight, bias, stride, padding, dilation, groups)
+    N, C, Hp, Wp = xp.shape
+    K, C_g, kH, kW = weight.shape
+    dilated = np.zeros((K, C_g, dilation[0] * (kH - 1) + 1, dilation[1] * (kW - 1) + 1), dtype)
+    dilated[:, :, ::dilation[0], ::dilation[1]] = weight
+    X = np.fft.rfft2(xp, s=(Hp, Wp))                                  # (N, C, Hp, Wp//2+1)
+    Wf = np.conj(np.fft.rfft2(dilated, s=(Hp, Wp)))                   # (K, C/G, Hp, Wp//2+1)
+    F = X.shape[2:]
+    X = X.reshape(N, groups, C_g, -1).transpose(3, 1, 0, 2)           # (F, G, N, C/G)
+    Wf = Wf.reshape(groups, K // groups, C_g, -1).transpose(3, 0, 2, 1)   # (F, G, C/G, K/G)
+    Y = np.matmul(X, Wf)                                              # (F, G, N, K/G)
+    Y = Y.transpose(2, 1, 3, 0).reshape((N, K) + F)
+    full = np.fft.irfft2(Y, s=(Hp, Wp))                               # stride-1 correlation
+    H_out, W_out = out_size
+    out = full[:, :, :stride[0] * (H_out - 1) + 1:stride[0], :stride[1] * (W_out - 1) + 1:stride[1]]
+    return _finish(out, bias, unbatched, dtype)
+
+
+# ----------------------------------------------------------------------------- Winograd
+
+# Lavin & Gray (2016), F(2, 3): y = A^T [(G g) * (B^T d)] for a 4-sample tile d and 3 taps g.
+WINOGRAD_BT = np.array([[1, 0, -1, 0],
+                        [0, 1, 1, 0],
+                        [0, -1, 1, 0],
+                        [0, 1, 0, -1]], dtype=float)
+WINOGRAD_G = np.array([[1, 0, 0],
+                       [0.5, 0.5, 0.5],
+                       [0.5, -0.5, 0.5],
+                       [0, 0, 1]])
+WINOGRAD_AT = np.array([[1, 1, 1, 0],
+                        [0, 1, -1, -1]], dtype=float)
+
+
+def winograd_multiplications(m, r, dims=2):
+    """(Winograd F(m, r), direct) multiplications for one output tile of m^dims outputs of an
+    r^dims kernel: (m + r - 1)^dims against m^dims r^dims (16 against 36 for F(2x2, 3x3))."""
+    return (m + r - 1) ** dims, m ** dims * r ** dims
+
+
+def winograd_f23(d, g):
+    """1-D correlation of a signal d (n,) with 3 taps g (3,), n - 2 outputs, by F(2, 3):
+    each tile of 4 samples (tiles 2 apart) gives 2 outputs from 4 multiplications."""
+    d, g = np.asarray(d, dtype=float), np.asarray(g, dtype=float)
+    if d.ndim != 1 or g.shape != (3,) or d.size < 3:
+        raise ValueError(f"winograd_f23 needs d of shape (n,) with n >= 3 and g of shape (3,), "
+                         f"got d {d.shape}, g {g.shape}")
+    n_out = d.size - 2
+    tiles = -(-n_out // 2)
+    padded = np.zeros(2 * tiles + 2)
+    padded[:d.size] = d
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 4)[::2]   # (tiles, 4)
+    m = (windows @ WINOGRAD_BT.T) * (WINOGRAD_G @ g)                 # 4 products per tile
+    return (m @ WINOGRAD_AT.T).reshape(-1)[:n_out]
+
+
+def conv2d_winograd(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """conv2d of 3x3 kernels, stride 1, dilation 1 by Winograd F(2x2, 3x3):
+    U = G w G^T (K, C/G, 4, 4), V = B^T d B per 4x4 input tile (tiles 2 apart),
+    M = sum_c U V (16 GEMMs, one per tile position), out tile = A^T M A (2x2)."""
+    weight_shape = np.shape(weight)
+    if len(weight_shape) != 4 or weight_shape[2:] != (3, 3):
+        raise ValueError(f"conv2d_winograd computes 3x3 kernels only, got weight shape "
+                         f"{weight_shape}")
+    if stride not in (1, (1, 1)) or dilation not in (1, (1, 1)):
+        raise ValueError(f"conv2d_winograd needs stride 1 and dilation 1, got stride={stride!r}, "
+                         f"dilation={dilation!r}")
+    xp, weight, bias, _, _, (H_out, W_out), unbatched, dtype = _arguments(
+        x, weight, bias, stride, padding, dilation, groups)
+    N, C = xp.shape[:2]
+    K = weight.shape[0]
+    tiles_h, tiles_w = -(-H_out // 2), -(-W_out // 2)
+    # pad on the bottom and right so that every tile is whole; those outputs are cut off
+    xp = np.pad(xp, [(0, 0), (0, 0), (0, 2 * tiles_h + 2 - xp.shape[2]),
+                     (0, 2 * tiles_w + 2 - xp.shape[3])])
+    BT, G, AT = (m.astype(dtype) for m in (WINOGRAD_BT, WINOGRAD_G, WINOGRAD_AT))
+    U = np.einsum("ij,kcjl,ml->kcim", G, weight, G)                   # (K, C/G, 4, 4)
+    d = sliding_windows(xp, (4, 4), (2, 2), (1, 1))                   # (N, C, th, tw, 4, 4)
+    V = np.einsum("ij,nchwjl,ml->nchwim", BT, d, BT)                  # (N, C, th, tw, 4, 4)
+    C_g, K_g, P = C // groups, K // groups, N * tiles_h * tiles_w
+    U = U.reshape(groups, K_g, C_g, 16).transpose(3, 0, 1, 2)         # (16, G, K/G, C/G)
+    V = V.reshape(N, groups, C_g, tiles_h * tiles_w, 16).transpose(4, 1, 2, 0, 3)
+    M = np.matmul(U, V.reshape(16, groups, C_g, P))                   # (16, G, K/G, P)
+    M = M.reshape(4, 4, K, N, tiles_h, tiles_w)
+    Y = np.einsum("ij,jlknhw,ml->nkhiwm", AT, M, AT)                  # (N, K, th, 2, tw, 2)
+    out = Y.reshape(N, K, 2 * tiles_h, 2 * tiles_w)[:, :, :H_out, :W_out]
+    return _finish(out, bias, unbatched, dtype)
