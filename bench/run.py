@@ -1,11 +1,15 @@
 """convzoo time / torch time for every operator at typical sizes, float32, in one run.
 
-    python bench/run.py [--repeats 7] [--only conv2d]
+    python bench/run.py [--repeats 7] [--only conv2d] [--json bench/results.json]
 
-Each case times the best of a few repeats of both implementations, interleaved so that a
-busy machine slows both alike, and prints the ratio. Speed is never asserted by a test.
+Each case times the best of a few repeats of convzoo, then of torch (each side in its own
+block), and prints the method, the ms of each, the ratio and the GFLOP/s (2 x multiply-adds
+per second). The conv2d layers are also timed by every method of convzoo.fast (chapter 9),
+against the same torch call. The rows go to a JSON file too, for chapter 9's plots. Speed
+is never asserted by a test.
 """
 import argparse
+import json
 import os
 import platform
 import time
@@ -16,8 +20,11 @@ import torch.nn.functional as F
 import torchvision
 
 import convzoo as cz
+from convzoo import fast
 
 SEED = 0
+METHODS = (fast.conv2d_im2col, fast.conv2d_shift, fast.conv2d_tensordot, fast.conv2d_fft,
+           fast.conv2d_winograd)
 
 
 def best_time(fn, repeats):
@@ -51,6 +58,18 @@ def cases(rng):
     yield ("conv2d 8x128x28x28, 256 3x3, stride 2", lambda: cz.conv2d(x2, w2, stride=2, padding=1),
            lambda: F.conv2d(t(x2), t(w2), stride=2, padding=1),
            conv_flops(8, 128, 256, 3, 3, 14, 14))
+
+    for method in METHODS:                          # chapter 9: each way, the first layer
+        yield (f"conv2d 8x64x56x56, 64 3x3, pad 1 [{method.__name__}]",
+               (lambda m: lambda: m(x, w, padding=1))(method),
+               lambda: F.conv2d(t(x), t(w), padding=1), conv_flops(8, 64, 64, 3, 3, 56, 56))
+    for k in (3, 7, 11, 15):                        # where the FFT overtakes the direct way
+        xk, wk = arr(2, 16, 64, 64), arr(16, 16, k, k)
+        for method in (fast.conv2d_im2col, fast.conv2d_fft):
+            yield (f"conv2d 2x16x64x64, 16 {k}x{k}, same [{method.__name__}]",
+                   (lambda m, a, b: lambda: m(a, b, padding="same"))(method, xk, wk),
+                   (lambda a, b: lambda: F.conv2d(t(a), t(b), padding="same"))(xk, wk),
+                   conv_flops(2, 16, 16, k, k, 64, 64))
 
     g = arr(8, 64, 56, 56)
     xr, wr = t(x).clone().requires_grad_(), t(w).clone().requires_grad_()
@@ -128,12 +147,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
+    parser.add_argument("--json", default=os.path.join(os.path.dirname(__file__), "results.json"),
+                        help="where the rows go (chapter 9 plots them)")
     args = parser.parse_args()
+    rows = []
     rng = np.random.default_rng(SEED)
     print(f"# convzoo vs torch {torch.__version__} / torchvision {torchvision.__version__}, "
           f"numpy {np.__version__}, {platform.machine()}, {os.cpu_count()} cores, "
           f"torch threads {torch.get_num_threads()}, float32, best of {args.repeats}")
-    print(f"{'operator':44s} {'convzoo ms':>10s} {'torch ms':>9s} {'ratio':>6s} "
+    print(f"{'operator [method]':58s} {'convzoo ms':>10s} {'torch ms':>9s} {'ratio':>6s} "
           f"{'convzoo GFLOP/s':>15s} {'torch GFLOP/s':>13s}")
     for name, ours, theirs, flops in cases(rng):
         if args.only not in name:
@@ -143,8 +165,17 @@ def main():
             t_theirs = best_time(theirs, args.repeats)
         rates = (f"{flops / t_ours / 1e9:15.1f} {flops / t_theirs / 1e9:13.1f}" if flops
                  else f"{'':15s} {'':13s}")
-        print(f"{name:44s} {t_ours * 1e3:10.2f} {t_theirs * 1e3:9.2f} "
+        print(f"{name:58s} {t_ours * 1e3:10.2f} {t_theirs * 1e3:9.2f} "
               f"{t_ours / t_theirs:6.2f} {rates}", flush=True)
+        operator, _, method = name.partition(" [")
+        rows.append(dict(operator=operator, method=method.rstrip("]") or "convzoo",
+                         convzoo_ms=t_ours * 1e3, torch_ms=t_theirs * 1e3,
+                         ratio=t_ours / t_theirs, flops=flops))
+    with open(args.json, "w") as f:
+        json.dump(dict(torch=torch.__version__, numpy=np.__version__, cores=os.cpu_count(),
+                       threads=torch.get_num_threads(), repeats=args.repeats,
+                       load=os.getloadavg()[0], rows=rows), f, indent=1)
+    print(f"# rows written to {args.json}")
 
 
 if __name__ == "__main__":

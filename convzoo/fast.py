@@ -72,19 +72,21 @@ def column_matrix_bytes(x_shape, weight_shape, stride=1, padding=0, dilation=1, 
 
 def conv2d_shift(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Shift-and-accumulate: out += weight[:, :, u, v] @ (x shifted by tap (u, v)), one
-    (K/G, C/G) x (C/G, N H_out W_out) GEMM per tap, with no column matrix kept."""
+    (K/G, C/G) x (C/G, N H_out W_out) GEMM per tap, with no column matrix kept (each shifted
+    input is copied once, one tap at a time)."""
     xp, weight, bias, stride, dilation, out_size, unbatched, dtype = _arguments(
         x, weight, bias, stride, padding, dilation, groups)
     N, C = xp.shape[:2]
     K, _, kH, kW = weight.shape
     w = weight.reshape(groups, K // groups, C // groups, kH, kW)
-    out = np.zeros((N, groups, K // groups) + out_size, dtype)
-    flat = out.reshape(N, groups, K // groups, -1)                    # a view of out
+    xc = xp.transpose(1, 0, 2, 3)                                     # (C, N, H, W): a view
+    out = np.zeros((groups, K // groups, N * int(np.prod(out_size))), dtype)
     for tap in itertools.product(range(kH), range(kW)):
-        shifted = xp[(slice(None), slice(None)) + tap_slices(tap, out_size, stride, dilation)]
-        shifted = shifted.reshape(N, groups, C // groups, -1)        # a copy: strided rows
-        flat += np.matmul(w[:, :, :, tap[0], tap[1]], shifted)       # (N, G, K/G, P)
-    return _finish(out.reshape((N, K) + out_size), bias, unbatched, dtype)
+        shifted = xc[(slice(None), slice(None)) + tap_slices(tap, out_size, stride, dilation)]
+        shifted = shifted.reshape(groups, C // groups, -1)           # a copy: strided rows
+        out += np.matmul(w[:, :, :, tap[0], tap[1]], shifted)        # (G, K/G, N P)
+    out = out.reshape((K, N) + out_size).swapaxes(0, 1)
+    return _finish(out, bias, unbatched, dtype)
 
 
 # ----------------------------------------------------------------------------- window view
@@ -187,14 +189,16 @@ def conv2d_winograd(x, weight, bias=None, stride=1, padding=0, dilation=1, group
     xp = np.pad(xp, [(0, 0), (0, 0), (0, 2 * tiles_h + 2 - xp.shape[2]),
                      (0, 2 * tiles_w + 2 - xp.shape[3])])
     BT, G, AT = (m.astype(dtype) for m in (WINOGRAD_BT, WINOGRAD_G, WINOGRAD_AT))
-    U = np.einsum("ij,kcjl,ml->kcim", G, weight, G)                   # (K, C/G, 4, 4)
+    U = np.einsum("ij,kcjl,ml->kcim", G, weight, G, optimize=True)    # (K, C/G, 4, 4)
     d = sliding_windows(xp, (4, 4), (2, 2), (1, 1))                   # (N, C, th, tw, 4, 4)
-    V = np.einsum("ij,nchwjl,ml->nchwim", BT, d, BT)                  # (N, C, th, tw, 4, 4)
+    # V = B^T d B, one small matrix product per tile, as two tensordots (BLAS, not a loop):
+    # d B over the tile's columns, then B^T (.) over its rows; V[..., m, i] = (B^T d B)[i, m]
+    V = np.tensordot(np.tensordot(d, BT, axes=([5], [1])), BT, axes=([4], [1]))
     C_g, K_g, P = C // groups, K // groups, N * tiles_h * tiles_w
+    V = V.transpose(5, 4, 1, 0, 2, 3).reshape(16, groups, C_g, P)    # (16, G, C/G, N th tw)
     U = U.reshape(groups, K_g, C_g, 16).transpose(3, 0, 1, 2)         # (16, G, K/G, C/G)
-    V = V.reshape(N, groups, C_g, tiles_h * tiles_w, 16).transpose(4, 1, 2, 0, 3)
-    M = np.matmul(U, V.reshape(16, groups, C_g, P))                   # (16, G, K/G, P)
-    M = M.reshape(4, 4, K, N, tiles_h, tiles_w)
-    Y = np.einsum("ij,jlknhw,ml->nkhiwm", AT, M, AT)                  # (N, K, th, 2, tw, 2)
+    M = np.matmul(U, V).reshape(4, 4, K, N, tiles_h, tiles_w)        # 16 GEMMs, summing over c
+    Y = np.tensordot(np.tensordot(AT, M, axes=([1], [0])), AT, axes=([1], [1]))
+    Y = Y.transpose(2, 1, 3, 0, 4, 5)                                 # (N, K, th, 2, tw, 2)
     out = Y.reshape(N, K, 2 * tiles_h, 2 * tiles_w)[:, :, :H_out, :W_out]
     return _finish(out, bias, unbatched, dtype)
