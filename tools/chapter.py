@@ -48,8 +48,9 @@ def main(chapter):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["cache"] = str(out / ".jupyter_cache")
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    (out / "tmp").mkdir(exist_ok=True)                 # pytest's temporary folders, its own too
     env = dict(os.environ, CONVZOO_BUILD=str(out), CONVZOO_CHAPTER=chapter,
-               CONVZOO_SITE=str(out / "_build" / "html"))
+               CONVZOO_SITE=str(out / "_build" / "html"), PYTEST_DEBUG_TEMPROOT=str(out / "tmp"))
 
     subprocess.run([BIN / "python", "-m", "pytest", "--nbval-lax", "--nbval-current-env",
                     "-p", "no:cacheprovider", "-n", "auto", "--dist", "loadfile", "-q",
