@@ -171,3 +171,13 @@ def test_a_course_under_tmp_stays_visible_in_the_sandbox():
              (isolation.HOME, "/tmp")]
     first_bind = min(i for i, a in enumerate(command) if a.endswith("bind"))
     assert len(tmpfs) == 2 and max(tmpfs) < first_bind
+
+
+def test_the_course_knows_assignment5s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment5"]
+    assert nb.functions == ["kernel_rank", "rank1_factors", "separable_filter", "depthwise_conv2d",
+                            "depthwise_separable_conv2d", "depthwise_separable_params",
+                            "depthwise_separable_macs", "cost_ratio"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 40 and len(nb.tests) == 11
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
