@@ -1,0 +1,20 @@
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1):
+    """Wrong: output_padding appended as rows and columns of zeros after cropping the
+    padding, where it keeps rows of the uncropped output (which hold values when p >= 1)."""
+    N, C_in, H, W = x.shape
+    _, K_g, kh, kw = weight.shape
+    s, p, op = stride, padding, output_padding
+    C_g = C_in // groups
+    full = np.zeros((N, K_g * groups, (H - 1) * s + kh + op, (W - 1) * s + kw + op))
+    for n in range(N):
+        for c in range(C_in):
+            g = c // C_g
+            for k in range(K_g):
+                for i in range(H):
+                    for j in range(W):
+                        full[n, g * K_g + k, i * s:i * s + kh, j * s:j * s + kw] += x[n, c, i, j] * weight[c, k]
+    H_crop, W_crop = (H - 1) * s - 2 * p + kh, (W - 1) * s - 2 * p + kw
+    y = np.pad(full[:, :, p:p + H_crop, p:p + W_crop], ((0, 0), (0, 0), (0, op), (0, op)))
+    if bias is not None:
+        y += bias[None, :, None, None]
+    return y
