@@ -181,3 +181,12 @@ def test_the_course_knows_assignment5s_functions_points_and_tests():
     assert [c.grade_id for c in nb.setup] == ["setup"]
     assert nb.max_score == 40 and len(nb.tests) == 11
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
+def test_the_course_knows_assignment3s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment3"]
+    assert nb.functions == ["conv_transpose2d", "insert_zeros", "conv_transpose2d_zero_insertion",
+                            "overlap_map"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 47 and len(nb.tests) == 13
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
