@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convzoo.attention import (channel_attention, channel_attention_cost, channel_attention_loop,
@@ -50,6 +50,7 @@ def torch_eca(x, weight):
         return (T(x) * torch.sigmoid(y)).numpy()
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(st.data())
 def test_eca_matches_the_authors_module(data):
     rng, x = images(data)
@@ -125,6 +126,7 @@ def torch_cbam_spatial(x, weight, bias):
         return (t * torch.sigmoid(conv(pooled))).numpy()
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(st.data())
 def test_cbam_channel_attention_matches_the_authors_channel_gate(data):
     rng, x = images(data)
@@ -143,6 +145,7 @@ def test_cbam_channel_attention_with_the_max_equal_to_the_mean_is_se_with_double
                                squeeze_excitation(x, w1, b1, 2 * w2, 2 * b2), **F64)
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(st.data())
 def test_cbam_spatial_attention_matches_the_authors_spatial_gate(data):
     rng, x = images(data, size=(1, 9))
@@ -204,6 +207,7 @@ def torch_select(u, fc_weight, fc_bias, select_weight, select_bias):
         return module(T(u)).numpy()
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(st.data())
 def test_selective_kernel_matches_torch_layers(data):
     rng, x = images(data)

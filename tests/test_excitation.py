@@ -199,6 +199,7 @@ def torchvision_gates(x, w1, b1, w2, b2):
         return se.scale_activation(se.fc2(se.activation(se.fc1(pooled))))[:, :, 0, 0].numpy()
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(se_cases())
 def test_excitation_is_the_gate_torchvision_multiplies_by(case):
     x, w1, b1, w2, b2 = case
@@ -206,12 +207,14 @@ def test_excitation_is_the_gate_torchvision_multiplies_by(case):
                                torchvision_gates(x, w1, b1, w2, b2), **F64)
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(se_cases())
 def test_squeeze_excitation_matches_torchvision_for_drawn_reduction_ratios(case):
     for f in FUNCTIONS:
         np.testing.assert_allclose(f(*case), torchvision_se(*case), **F64)
 
 
+@settings(max_examples=40)             # modest: the course's CI budget is shared by nine chapters
 @given(se_cases())
 def test_gates_lie_in_0_1_so_no_channel_grows(case):
     x, w1, b1, w2, b2 = case
