@@ -190,3 +190,11 @@ def test_the_course_knows_assignment3s_functions_points_and_tests():
     assert [c.grade_id for c in nb.setup] == ["setup"]
     assert nb.max_score == 47 and len(nb.tests) == 13
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
+def test_the_course_knows_assignment8s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment8"]
+    assert nb.functions == ["squeeze", "excitation", "squeeze_excitation", "se_params"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 25 and len(nb.tests) == 7
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
