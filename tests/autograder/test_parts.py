@@ -183,6 +183,15 @@ def test_the_course_knows_assignment5s_functions_points_and_tests():
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
 
 
+def test_the_course_knows_assignment2s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment2"]
+    assert nb.functions == ["conv_output_size", "conv_transpose_output_size", "receptive_field",
+                            "jump_and_start", "pad2d"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 45 and len(nb.tests) == 18
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
 def test_the_course_knows_assignment3s_functions_points_and_tests():
     (nb,) = load_course(ROOT / "solutions")["assignment3"]
     assert nb.functions == ["conv_transpose2d", "insert_zeros", "conv_transpose2d_zero_insertion",
