@@ -6,7 +6,8 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..arithmetic import conv_output_size, jump_and_start, receptive_field, unread_inputs
+from ..arithmetic import (conv_output_size, conv_transpose_output_size, jump_and_start,
+                          receptive_field, unread_inputs)
 from ..checks import as_float_array, check_ndim, int_tuple, ints_at_least, is_int
 from ..padding import MODES, pad
 from ..pooling import avg_pool2d, max_pool2d
@@ -306,5 +307,73 @@ def invariance_figure(shifts, unchanged, title=None):
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8)
     ax.set_title(title or "how invariant is pooling to a small shift?", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def transposed_windows_figure(cases, title=None):
+    """The guide's picture of a transposed convolution along one axis, one row per case: its
+    n inputs with stride - 1 zeros inserted between neighbours, q = d(k - 1) - p zeros before
+    them and q + output_padding after, and under that row one bar per output of the stride-1
+    convolution over it, spanning the cells that output reads (a dot on each tap).
+    cases: {label: dict(n=, k=, stride=, padding=, output_padding=, dilation=)}, n the
+    length of the transposed convolution's input (the convolution's output), padding at most
+    d(k - 1); the number of bars is conv_transpose_output_size."""
+    if not isinstance(cases, dict) or not cases:
+        raise ValueError(f"cases must be a non-empty dict of label -> dict(n=, k=, ...), got {cases!r}")
+    layers = {}
+    for label, case in cases.items():
+        if not isinstance(case, dict) or not {"n", "k"} <= set(case):
+            raise ValueError(f"cases[{label!r}] must be a dict with n, k and optionally stride, "
+                             f"padding, output_padding, dilation, got {case!r}")
+        n, k, s = case["n"], case["k"], case.get("stride", 1)
+        p, a, d = case.get("padding", 0), case.get("output_padding", 0), case.get("dilation", 1)
+        try:
+            out = conv_transpose_output_size(n, k, s, p, a, d)
+        except ValueError as error:
+            raise ValueError(f"cases[{label!r}]: {error}") from None
+        if p > d * (k - 1):
+            raise ValueError(f"cases[{label!r}]: padding {p} is more than d(k - 1) = "
+                             f"{d * (k - 1)}, which the picture pads with (it would crop)")
+        layers[label] = (n, k, s, d, d * (k - 1) - p, a, out)
+    lengths = {label: (n - 1) * s + 1 + 2 * q + a for label, (n, k, s, d, q, a, _) in layers.items()}
+    rows = sum(2.2 + out for *_, out in layers.values())
+    widest = max(lengths.values())
+    fig = Figure(figsize=(min(11.0, 2.2 + 0.42 * widest), 0.3 * rows + 0.8))
+    ax = fig.subplots()
+    top, ticks = 0.0, []
+    for label, (n, k, s, d, q, a, out) in layers.items():
+        ticks.append(top + 0.5)
+        for i in range(out):
+            (cells,) = window_slices((i,), (k,), (1,), (d,))
+            taps = np.arange(lengths[label])[cells]
+            y = top + 1.6 + i
+            ax.add_patch(Rectangle((taps[0] + 0.1, y - 0.3), taps[-1] - taps[0] + 0.8, 0.6,
+                                   facecolor=OUTPUT, edgecolor="#555555", lw=0.6,
+                                   gid=f"{label} window {i}"))
+            ax.plot(taps + 0.5, [y] * len(taps), "o", color="#333333", ms=3)
+            ax.text(taps[-1] + 1.1, y, f"y[{i}]", va="center", fontsize=7)
+        for t in range(lengths[label]):
+            j, between = divmod(t - q, s)
+            if 0 <= t - q <= (n - 1) * s and between == 0:
+                face, gid = INPUT, f"{label} input {j}"
+                ax.text(t + 0.5, top + 0.5, str(j), ha="center", va="center", fontsize=7)
+            elif 0 <= t - q <= (n - 1) * s:
+                face, gid = "white", f"{label} inserted {t}"
+            else:
+                face, gid = PAD, f"{label} padding {t}"
+            ax.add_patch(Rectangle((t, top), 1, 1, facecolor=face, edgecolor="#555555", lw=0.8,
+                                   gid=gid))
+        ax.text(lengths[label] + 0.4, top + 0.5, f"o' = {out}", va="center", fontsize=9)
+        top += 2.2 + out
+    ax.set_xlim(-0.3, widest + 3.5)
+    ax.set_ylim(top, -0.3)
+    ax.set_yticks(ticks, [str(label) for label in layers], fontsize=9)
+    ax.set_xticks([])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title or "transposed: inputs (numbered) with s - 1 zeros between (white),\n"
+                          "d(k - 1) - p zeros around (grey), a stride-1 bar per output", fontsize=10)
     fig.tight_layout()
     return fig
