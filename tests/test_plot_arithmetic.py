@@ -167,3 +167,48 @@ def test_bad_input_raises_value_error_naming_argument_and_shapes(call, words):
         call()
     for word in words:
         assert word in str(error.value)
+
+
+def torch_transposed_reads(n, k, s, p, a, d):
+    """{output: inputs it depends on} of torch's conv_transpose1d: one-hot inputs, ones kernel."""
+    y = F.conv_transpose1d(torch.eye(n, dtype=torch.float64)[:, None],
+                           torch.ones(1, 1, k, dtype=torch.float64), stride=s, padding=p,
+                           output_padding=a, dilation=d)[:, 0]
+    return {o: set(np.flatnonzero(y[:, o].numpy())) for o in range(y.shape[1])}
+
+
+@pytest.mark.parametrize("case", [dict(n=4, k=3), dict(n=3, k=3, stride=2), dict(n=3, k=3, stride=2, padding=1,
+                                                                                output_padding=1),
+                                  dict(n=2, k=2, stride=3, output_padding=2), dict(n=3, k=3, dilation=2, padding=2),
+                                  dict(n=5, k=3, padding=2)])
+def test_transposed_windows_figure_bars_read_the_inputs_torchs_outputs_depend_on(case):
+    fig = plot.transposed_windows_figure({"case": case})
+    (ax,) = fig.axes
+    found = patches(ax)
+    n, k = case["n"], case["k"]
+    s, p = case.get("stride", 1), case.get("padding", 0)
+    a, d = case.get("output_padding", 0), case.get("dilation", 1)
+    reads = torch_transposed_reads(n, k, s, p, a, d)
+    assert len([g for g in found if " window " in g]) == len(reads)
+    inputs = {round(found[f"case input {j}"].get_x()): j for j in range(n)}
+    assert sorted(inputs) == [d * (k - 1) - p + j * s for j in range(n)]
+    for o, cells in reads.items():
+        bar = found[f"case window {o}"]
+        first = round(bar.get_x() - 0.1)
+        assert bar.get_width() == pytest.approx(d * (k - 1) + 0.8)
+        taps = range(first, first + d * (k - 1) + 1, d)
+        assert {inputs[t] for t in taps if t in inputs} == cells, o
+    cells = [g for g in found if " window " not in g]
+    assert len(cells) == (n - 1) * s + 1 + 2 * (d * (k - 1) - p) + a
+    assert len([g for g in cells if " inserted " in g]) == (n - 1) * (s - 1)
+
+
+def test_transposed_windows_figure_refuses_bad_cases():
+    with pytest.raises(ValueError, match=r"cases must be a non-empty dict"):
+        plot.transposed_windows_figure({})
+    with pytest.raises(ValueError, match=r"cases\['c'\] must be a dict with n, k"):
+        plot.transposed_windows_figure({"c": dict(n=3)})
+    with pytest.raises(ValueError, match=r"cases\['c'\]: output_padding must be smaller"):
+        plot.transposed_windows_figure({"c": dict(n=3, k=3, stride=2, output_padding=2)})
+    with pytest.raises(ValueError, match=r"cases\['c'\]: padding 3 is more than d\(k - 1\) = 2"):
+        plot.transposed_windows_figure({"c": dict(n=5, k=3, padding=3)})

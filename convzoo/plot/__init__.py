@@ -14,7 +14,8 @@ from .dilated import (coverage_figure, dependency_figure, dilated_kernel_figure,
 from .separable import (channel_graph_figure, curves_figure, manifold_figure,  # chapter 5
                         outer_product_figure, ratio_figure)
 from .arithmetic import (effective_field_figure, invariance_figure, padding_modes_figure,  # chapter 2
-                         pooling_figure, receptive_field_figure, sizes_figure, windows_figure)
+                         pooling_figure, receptive_field_figure, sizes_figure,
+                         transposed_windows_figure, windows_figure)
 from .deformable import (bilinear_figure, border_figure, offset_layout_figure,  # chapter 7
                          sampling_figure)
 from .excitation import (attention_figure, gates_figure, overhead_figure,  # chapter 8
