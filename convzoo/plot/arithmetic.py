@@ -339,7 +339,8 @@ def transposed_windows_figure(cases, title=None):
     lengths = {label: (n - 1) * s + 1 + 2 * q + a for label, (n, k, s, d, q, a, _) in layers.items()}
     rows = sum(2.2 + out for *_, out in layers.values())
     widest = max(lengths.values())
-    fig = Figure(figsize=(min(11.0, 2.2 + 0.42 * widest), 0.3 * rows + 0.8))
+    labels = max(len(str(label)) for label in layers)            # room for the row labels
+    fig = Figure(figsize=(min(11.0, 1.5 + 0.07 * labels + 0.42 * (widest + 3.5)), 0.3 * rows + 0.8))
     ax = fig.subplots()
     top, ticks = 0.0, []
     for label, (n, k, s, d, q, a, out) in layers.items():
@@ -373,7 +374,7 @@ def transposed_windows_figure(cases, title=None):
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.set_title(title or "transposed: inputs (numbered) with s - 1 zeros between (white),\n"
-                          "d(k - 1) - p zeros around (grey), a stride-1 bar per output", fontsize=10)
+    ax.set_title(title or "inputs numbered, s - 1 zeros between (white),\n"
+                          "d(k - 1) - p around (grey): a stride-1 bar per output", fontsize=10)
     fig.tight_layout()
     return fig
