@@ -40,7 +40,7 @@ from .shuffle import (channel_shuffle, channel_shuffle_loop, channel_unshuffle,
                       channel_unshuffle_loop)
 from .transposed import (conv_transpose2d, conv_transpose2d_backward,  # chapter 3
                          conv_transpose2d_loop, conv_transpose2d_zero_insertion,
-                         conv_weight_of_transpose, insert_zeros, overlap_map)
+                         conv_weight_of_transpose, insert_zeros, output_padding_for, overlap_map)
 from .upsampling import (checkerboard_strength, interpolate, interpolation_matrix,  # chapter 3
                          pixel_shuffle, pixel_shuffle_loop, pixel_unshuffle)
 from .unshared import (locally_connected2d, locally_connected2d_parameters, tiled_conv2d,
