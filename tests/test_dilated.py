@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from convzoo.arithmetic import receptive_field
@@ -45,6 +45,7 @@ def torch_conv(dims, x, weight, bias, **kw):
 
 
 @pytest.mark.parametrize("dims", [1, 2, 3])
+@settings(max_examples=30)          # each example calls torch: 30 keep the file within its budget
 @given(data=st.data())
 def test_an_ordinary_conv_with_the_zero_inserted_kernel_is_torchs_dilated_conv(dims, data):
     x, weight, bias, kw = data.draw(dilated_cases(dims))
@@ -55,6 +56,7 @@ def test_an_ordinary_conv_with_the_zero_inserted_kernel_is_torchs_dilated_conv(d
     np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-10)
 
 
+@settings(max_examples=30)          # each example calls torch: 30 keep the file within its budget
 @given(k=st.integers(1, 9), d=st.integers(1, 9))
 def test_effective_kernel_size_is_the_smallest_input_torch_accepts(k, d):
     span = effective_kernel_size(k, d)
@@ -94,6 +96,7 @@ def test_dilate_kernel_keeps_float32_and_leaves_its_input_alone(rng):
     assert np.array_equal(w, before)
 
 
+@settings(max_examples=30)          # each example calls torch: 30 keep the file within its budget
 @given(data=st.data())
 def test_the_phases_give_torchs_dilated_conv2d(data):
     x, weight, bias, kw = data.draw(dilated_cases(2, stride=False))
@@ -133,7 +136,9 @@ def torch_unit_gradient_1d(layers):
     return x.grad[0, 0].numpy()
 
 
+@settings(max_examples=30)          # each example calls torch: 30 keep the file within its budget
 @given(layers=stacks())
+@example(layers=[(4, 1, 1), (4, 2, 1), (3, 1, 2)])   # many paths to one pixel
 def test_coverage_is_torchs_gradient_of_one_unit_with_all_weights_one(layers):
     counts = coverage(layers)
     assert counts.dtype == np.int64 and counts.shape == (receptive_field(layers),)
@@ -194,6 +199,7 @@ def conv_stacks(draw):
     return x_shape, weights, strides, dilations
 
 
+@settings(max_examples=30)          # each example calls torch: 30 keep the file within its budget
 @given(case=conv_stacks(), where=st.tuples(st.floats(0, 1), st.floats(0, 1)))
 def test_stack_input_gradient_is_torchs_autograd(case, where):
     x_shape, weights, strides, dilations = case
@@ -245,6 +251,7 @@ def torch_causal(x, weight, bias, stride, dilation, groups):
                     stride=stride, dilation=dilation, groups=groups).numpy()
 
 
+@settings(max_examples=30)          # each example calls torch: 30 keep the file within its budget
 @given(case=causal_cases())
 def test_causal_conv1d_is_torchs_conv1d_on_a_left_padded_input(case):
     x, weight, bias, kw = case
