@@ -28,6 +28,8 @@ from autograder.course import load_course, secret_lines
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
 SEED_FILE = "grading-seed.txt"
 MAX_LOG_BYTES = 2**20
+MAX_STATUS_CHARS = 1000           # a row's status in all (one notebook's: judge.short_status)
+MAX_LISTED = 2000                 # entries of a student's folder looked at for a status
 UNSAFE = "UNSAFE: graded without an OS sandbox (--unsafe-no-sandbox)"
 
 
@@ -82,6 +84,16 @@ def _status(result):
     status = result["status"]
     if result.get("flags"):
         status += "; flagged: " + ", ".join(dict.fromkeys(result["flags"]))
+    return _capped(status)
+
+
+def _capped(status):
+    """The grader's sentence on one line, at most MAX_STATUS_CHARS: a status quotes file
+    names and the detail of an error, and grades.csv must stay a table (csv's readers
+    refuse fields over 128 kB)."""
+    status = " ".join(status.split())
+    if len(status) > MAX_STATUS_CHARS:
+        status = status[:MAX_STATUS_CHARS - 3] + "..."
     return status
 
 
@@ -95,15 +107,40 @@ def _placeholder(student, nb, status):
 # -- what instructors meet in real exports ------------------------------------------------
 
 def _listing(paths, folder, limit=5):
-    names = sorted(str(p.relative_to(folder)) for p in paths)
+    names = sorted(repr(str(p.relative_to(folder)))[1:-1] for p in paths)
+    names = [n if len(n) <= 80 else n[:77] + "..." for n in names]
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
 
 
+def _walk_files(folder, depth=8, limit=MAX_LISTED):
+    """Plain files under folder (no links followed), at most `depth` folders down and
+    `limit` entries looked at: an explicit stack, so 1100 nested folders are no recursion."""
+    found, pending, seen = [], [(Path(folder), 0)], 0
+    while pending and seen < limit:
+        current, level = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > limit:
+                break
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if level + 1 < depth and entry.name != ".ipynb_checkpoints":
+                        pending.append((Path(entry.path), level + 1))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return found
+
+
 def missing_notebook(folder, expected):
     """'missing notebook: found X, expected Y' for a folder without the expected notebook."""
-    notebooks = [p for p in folder.rglob("*") if p.is_file()
-                 and p.suffix.lower() == ".ipynb" and ".ipynb_checkpoints" not in p.parts]
+    notebooks = [p for p in _walk_files(folder) if p.suffix.lower() == ".ipynb"]
     if not notebooks:
         return f"missing notebook: no notebook in {folder.name}/, expected {expected}"
     hints = []
@@ -246,6 +283,47 @@ def run(args):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def linked_names(root):
+    """{(device, inode): [paths]} of the plain files under root that have more than one
+    name (hard links), every folder walked with an explicit stack, links not followed."""
+    found, stack = {}, [str(root)]
+    while stack:
+        path = stack.pop()
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                stack.extend(os.path.join(path, n) for n in os.listdir(path))
+            except OSError:
+                pass
+        elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            found.setdefault((st.st_dev, st.st_ino), []).append(path)
+    return found
+
+
+def _names(path, submitted, links):
+    """How many names the notebook at path has inside SUBMITTED (hard links), and a note
+    for the instructor's log naming the others. A second name in another student's folder
+    (an archive with hard links makes them) does not make a classmate's notebook invalid;
+    a name outside SUBMITTED (the source notebook, say) does, since it is not the
+    student's file."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return 1, None                       # gone: read_submission says so
+    if st.st_nlink <= 1:
+        return 1, None
+    if "map" not in links:
+        links["map"] = linked_names(submitted)
+    names = links["map"].get((st.st_dev, st.st_ino), [])
+    others = sorted(os.path.relpath(n, submitted) for n in names if n != str(path))
+    note = (f"this notebook has {st.st_nlink} names (hard links), {len(names)} in SUBMITTED: "
+            f"{', '.join(repr(o) for o in others[:5])[:500]}")
+    return len(names), note
+
+
 def _jobs(args, submitted, release, course, work, seed, unsafe_site):
     """(results already known, jobs to grade) for every student, assignment and notebook."""
     students = sorted(d.name for d in submitted.iterdir()
@@ -256,7 +334,7 @@ def _jobs(args, submitted, release, course, work, seed, unsafe_site):
         if not any(extra.lower() == a.lower() for a in course):
             print(f"autograder grade: ignoring {extra!r}: not an assignment in {args.source}",
                   file=sys.stderr)
-    results, jobs = {}, []
+    results, jobs, links = {}, [], {}
     for student in students:
         for assignment, notebooks in course.items():
             folder = submitted / student / assignment
@@ -276,7 +354,9 @@ def _jobs(args, submitted, release, course, work, seed, unsafe_site):
                 else:
                     log = work / "logs" / student / assignment / (Path(nb.name).stem + ".log")
                     log.parent.mkdir(parents=True, exist_ok=True)
-                    jobs.append({"student": student, "source_nb": nb,
+                    names, note = _names(folder / nb.name, submitted, links)
+                    jobs.append({"student": student, "source_nb": nb, "names": names,
+                                 "link_note": note,
                                  "path": str(folder / nb.name),
                                  "release_dir": str(release / assignment),
                                  "work_dir": str(work), "log_path": str(log),
@@ -285,6 +365,7 @@ def _jobs(args, submitted, release, course, work, seed, unsafe_site):
                                  "secret": seed, "memory_mb": args.memory,
                                  "processes": args.processes, "scratch_mb": args.scratch,
                                  "mpl_cache": str(work / "matplotlib"),
+                                 "lib_dir": str(work / "lib"),
                                  "unsafe": unsafe_site is not None, "unsafe_site": unsafe_site})
     return students, results, jobs
 
@@ -303,6 +384,7 @@ def _run(args, source, release, submitted, out, course, work):
     skip = {out, work}
     before = (fingerprint(course_root, skip), fingerprint(submitted, skip, contents=True))
     (work / "matplotlib").mkdir()
+    isolation.copy_sandbox_files(work / "lib")
     unsafe_site = isolation.unsafe_site(work / "unsafe" / "site") if unsafe else None
     _prewarm_matplotlib(str(work / "matplotlib"),
                         [unsafe_site[0]] if unsafe else isolation.site_entries()[1])

@@ -10,10 +10,15 @@ with its parent. Its file system is built from nothing and holds only
          site-packages hidden;
     NumPy, matplotlib, IPython and the distributions they require, read-only, bound one
          top-level entry at a time at their own paths (nothing else of that folder exists);
-    /opt/autograder/lib        the three files of this package the sandbox runs;
+    /opt/autograder/lib        the three files of this package the sandbox runs (copied
+                               into the grader's temporary folder first: the sandbox can
+                               read where its mounts come from in /proc/self/mountinfo,
+                               and the course folder is not to be named there);
     /opt/autograder/submission the release's files and the student's, read-only;
     /opt/autograder/matplotlib the font cache built once per run, read-only;
-    /home/student, /tmp        size-limited tmpfs, the only writable places;
+    /home/student, /tmp        size-limited tmpfs, the only writable places (mounted by
+                               the launcher with at most SCRATCH_INODES files each when
+                               the grader runs as root, see limits.py);
     /proc (its own PID namespace only), /dev/null, zero, full, random and urandom;
     everything else, the root folder included, read-only.
 
@@ -41,6 +46,8 @@ LIB = "/opt/autograder/lib"
 SUBMISSION = "/opt/autograder/submission"
 MPL_CACHE = "/opt/autograder/matplotlib"
 HOME = "/home/student"
+TMP_MB = 64
+SCRATCH_INODES = {HOME: 20_000, "/tmp": 10_000}   # files and folders in each scratch tmpfs
 PACKAGE = Path(__file__).resolve().parent
 SANDBOX_FILES = ("__init__.py", "protocol.py", "sandbox.py")
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or pass "
@@ -121,8 +128,21 @@ def _under(path, root):
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def bwrap_command(submission_dir, mpl_cache, scratch_mb=256):
-    """argv of bwrap up to and including `--`; the interpreter command follows it."""
+def copy_sandbox_files(folder):
+    """The three files of this package that the sandbox runs, copied to folder/autograder
+    (bound from there: a bind's source is visible in the sandbox's mountinfo); folder."""
+    lib = Path(folder) / "autograder"
+    lib.mkdir(parents=True, exist_ok=True)
+    for name in SANDBOX_FILES:
+        shutil.copyfile(PACKAGE / name, lib / name)
+    for path in (Path(folder), lib, *lib.iterdir()):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return str(folder)
+
+
+def bwrap_command(submission_dir, mpl_cache, scratch_mb=256, lib_dir=None):
+    """argv of bwrap up to and including `--`; the interpreter command follows it. lib_dir:
+    a folder made by copy_sandbox_files (default: this package's own folder)."""
     exe, stdlib, libdir = interpreter()
     entries, _ = site_entries()
     args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
@@ -131,7 +151,7 @@ def bwrap_command(submission_dir, mpl_cache, scratch_mb=256):
             # the writable tmpfs first: a later one would hide what is bound under it
             # (a course, and its venv, may well lie under /tmp)
             "--size", str(scratch_mb * 2**20), "--perms", "0700", "--tmpfs", HOME,
-            "--size", str(64 * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
+            "--size", str(TMP_MB * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
             "--ro-bind", "/usr", "/usr"]
     for link in ("bin", "lib", "lib64", "sbin"):
         if os.path.islink(f"/{link}"):
@@ -153,8 +173,9 @@ def bwrap_command(submission_dir, mpl_cache, scratch_mb=256):
             args += ["--size", "4096", "--tmpfs", folder, "--remount-ro", folder]
     for entry in entries:
         args += ["--ro-bind", entry, entry]
+    lib = Path(lib_dir) / "autograder" if lib_dir else PACKAGE
     for name in SANDBOX_FILES:
-        args += ["--ro-bind", str(PACKAGE / name), f"{LIB}/autograder/{name}"]
+        args += ["--ro-bind", str(lib / name), f"{LIB}/autograder/{name}"]
     args += ["--ro-bind", str(submission_dir), SUBMISSION,
              "--ro-bind", str(mpl_cache), MPL_CACHE,
              "--proc", "/proc"]
@@ -212,8 +233,10 @@ def bwrap_problem(work_dir):
         folder.chmod(0o755)
     _, sites = site_entries()
     slot, lock = limits.claim_slot()
-    command = (limits.launch_command(None, limits.rlimits(1024, 60), uid=limits.sandbox_uid(slot))
-               + bwrap_command(probe / "submission", probe / "matplotlib")
+    command = (limits.launch_command(None, limits.rlimits(1024, 60), uid=limits.sandbox_uid(slot),
+                                     scratch=SCRATCH_INODES)
+               + bwrap_command(probe / "submission", probe / "matplotlib",
+                               lib_dir=copy_sandbox_files(probe / "lib"))
                + python_command(0, 1, sites)[:5]
                + ["import site, sys; [site.addsitedir(d) for d in sys.argv[1:]]; "
                   "import numpy, matplotlib, IPython; print('ok')", *sites])

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -36,6 +37,8 @@ MAX_MESSAGE_CHARS = 300          # of an exception message, in the judge
 STUDENT_MESSAGE_CHARS = 160      # of a message the student's own code wrote, from the start:
                                  # a test that quotes it in its own message quotes no more
 MAX_RESTARTS = 5
+MAX_STATUS_CHARS = 300           # of the sentence a submission's status is: the grader's
+MAX_NOTEBOOK_CONTAINERS = 200_000  # lists and objects in a submitted notebook's JSON
 MAX_RUN_REPLY_BYTES = 4 * 2**20  # of a progress or ready message (cell reports are short)
 MAX_LOGGED_BYTES = 4 * 2**20     # of what a notebook prints, kept for the instructor
 MAX_SUBMITTED_BYTES = 50 * 2**20  # the student's files beside the notebook, in all
@@ -101,6 +104,13 @@ def student_exception(kind, message, function):
     return error
 
 
+def short_status(text):
+    """A status the grader writes, at most MAX_STATUS_CHARS on one line: what it quotes of
+    a submission (a protocol error's detail, a message) must not make it the student's."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_STATUS_CHARS else text[:MAX_STATUS_CHARS - 3] + "..."
+
+
 def grading_seed(secret, student_id):
     """The hidden tests' seed for one student: secret (kept in OUT) mixed with the id."""
     digest = hashlib.sha256(f"{secret}:{student_id}".encode()).hexdigest()
@@ -154,8 +164,10 @@ class Sandbox:
             self.home = None
             _, sites = isolation.site_entries()
             command = (limits.launch_command(self.cgroup, rlimits,
-                                             uid=limits.sandbox_uid(job.get("slot", 0)))
-                       + isolation.bwrap_command(staging, job["mpl_cache"], job["scratch_mb"])
+                                             uid=limits.sandbox_uid(job.get("slot", 0)),
+                                             scratch=isolation.SCRATCH_INODES)
+                       + isolation.bwrap_command(staging, job["mpl_cache"], job["scratch_mb"],
+                                                 job.get("lib_dir"))
                        + isolation.python_command(req_r, resp_w, sites))
             env, cwd = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, "/"
             self.paths = {"submission_dir": isolation.SUBMISSION,
@@ -336,7 +348,8 @@ class Sandbox:
         if "error" in reply:
             error = reply["error"] if isinstance(reply["error"], dict) else {}
             kind, message = str(error.get("type", "Exception"))[:100], str(error.get("message", ""))
-            self.raised.append(f"in test {where}, your {name} raised {kind}: {message[:2000]}")
+            message = message[:2000]             # before any work on it: it may be 100 MB
+            self.raised.append(f"in test {where}, your {name} raised {kind}: {message}")
             short = " ".join(message.split())
             if len(short) > STUDENT_MESSAGE_CHARS:
                 short = short[:STUDENT_MESSAGE_CHARS - 3] + "..."
@@ -466,16 +479,36 @@ class InvalidNotebook(Exception):
     pass
 
 
-def read_submission(path):
-    """The cells of a submitted notebook, checked only as far as grading needs."""
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def json_containers(data):
+    """The number of lists and objects in JSON text (brackets outside its strings); the
+    brackets of the whole text when that is at most MAX_NOTEBOOK_CONTAINERS (quick)."""
+    if data.count(b"[") + data.count(b"{") <= MAX_NOTEBOOK_CONTAINERS:
+        return data.count(b"[") + data.count(b"{")
+    bare = _JSON_STRING.sub(b"", data)
+    return bare.count(b"[") + bare.count(b"{")
+
+
+def read_submission(path, names=1):
+    """The cells of a submitted notebook, checked only as far as grading needs. names: how
+    many names (hard links) of the file the grader found inside SUBMITTED; a file with more
+    names has one outside it (a course file, say) and is not the student's."""
     path = Path(path)
     st = os.lstat(path)
-    if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink > max(1, names):
         raise InvalidNotebook("invalid notebook (not a plain file: a symbolic or hard link?)")
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+    if st.st_size > MAX_NOTEBOOK_BYTES:
         raise InvalidNotebook("invalid notebook (larger than 50 MB)")
+    data = path.read_bytes()
+    # json.loads of "[[],[],...]" makes a Python list per pair of brackets: millions of
+    # them, gigabytes of the judge's memory, from a file well under 50 MB
+    if json_containers(data) > MAX_NOTEBOOK_CONTAINERS:
+        raise InvalidNotebook(f"invalid notebook (more than {MAX_NOTEBOOK_CONTAINERS} JSON "
+                              f"lists and objects)")
     try:
-        nb = json.loads(path.read_bytes())
+        nb = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidNotebook("invalid notebook (not JSON)") from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
@@ -606,8 +639,10 @@ def grade_notebook(job):
               "status": "", "tests": [], "cell_errors": [], "flags": [], "notes": [],
               "seconds": 0.0, "grader_error": None, "left_running": False}
     start = time.monotonic()
+    if job.get("link_note"):
+        result["notes"].append(job["link_note"])
     try:
-        cells = read_submission(job["path"])
+        cells = read_submission(job["path"], job.get("names", 1))
     except InvalidNotebook as error:
         result["status"] = str(error)
         return result
@@ -644,7 +679,7 @@ def grade_notebook(job):
         for entry in tests:
             entry.update(passed=False, earned=0.0, error=None)
         result["score"] = 0.0
-        result["status"] = str(error).strip()
+        result["status"] = short_status(str(error))
     except GraderError as error:
         result["status"] = f"grader error: {error}"
         result["grader_error"] = str(error)

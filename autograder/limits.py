@@ -4,13 +4,17 @@
 or as any user), it
 
 1. moves itself into the sandbox's cgroup, when one can be made here: the memory of all
-   the sandbox's processes and tmpfs together, and the number of its processes and threads;
+   the sandbox's processes and tmpfs together, the number of its processes and threads,
+   and (where the cpu controller is there) one CPU's time in all, shared by every process
+   it starts (so that sessions of its own do not each get a scheduler share);
 2. sets rlimits: address space and CPU seconds per process, file size, open files,
    processes of its uid, pending signals, locked memory, message queues, no core dumps;
 3. when started as root: makes a private mount namespace of its own in which the folders
    bwrap must read but an unprivileged user could not reach (a Python under /root, a
    private TMPDIR) are bound into a tmpfs laid over /mnt (or /media, /srv, /opt) for it
-   alone, then becomes a uid/gid of its own (SANDBOX_UID_BASE + the
+   alone, mounts the sandbox's two scratch tmpfs there itself (bwrap's own have no limit on
+   their number of files: millions of empty files take the kernel longer to free than the
+   grader waits), then becomes a uid/gid of its own (SANDBOX_UID_BASE + the
    worker's slot) with no supplementary groups. bwrap then runs unprivileged, so the
    sandbox's uid 65534 is that uid on the host: it owns no host file, and per-user kernel
    quotas (inotify, keys, processes) are its own, not root's;
@@ -31,6 +35,7 @@ import time
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+CPU_PERIOD_US = 100_000           # the sandbox's processes get one CPU in all
 SANDBOX_UID_BASE = 61000          # slot s runs as uid/gid SANDBOX_UID_BASE + s
 KEYCTL = {"x86_64": 250, "aarch64": 219, "arm64": 219}
 KEYCTL_JOIN_SESSION_KEYRING = 1
@@ -89,6 +94,8 @@ class Cgroup:
                 if (folder / "memory.swap.max").exists():
                     (folder / "memory.swap.max").write_text("0")
                 (folder / "pids.max").write_text(str(processes))
+                if "cpu" in enabled:
+                    (folder / "cpu.max").write_text(f"{CPU_PERIOD_US} {CPU_PERIOD_US}")
             except OSError:
                 group.remove()
                 raise
@@ -115,6 +122,16 @@ class Cgroup:
         except OSError:
             group.remove()
             raise
+        cpu = CGROUP_ROOT / "cpu"
+        if (cpu / "cgroup.procs").exists() and "cpu" in own:
+            folder = cpu / own["cpu"] / name
+            try:                                    # optional: memory and pids are not
+                folder.mkdir()
+                group.folders.append(folder)
+                (folder / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+                (folder / "cpu.cfs_quota_us").write_text(str(CPU_PERIOD_US))
+            except OSError:
+                pass
         return group
 
     @property
@@ -216,12 +233,14 @@ def claim_slot():
     raise RuntimeError(f"all {UID_SLOTS} sandbox uids are in use on this machine")
 
 
-def launch_command(cgroup, limits, uid=None):
+def launch_command(cgroup, limits, uid=None, scratch=None):
     """argv prefix that applies the cgroup and the rlimits, becomes uid (if given, when
-    started as root; folders bwrap must read are then made reachable to it), and execs what
-    follows it."""
+    started as root; folders bwrap must read are then made reachable to it, and the tmpfs
+    that bwrap's command makes at the targets in scratch, {target: most files}, are mounted
+    by the launcher with that many inodes at most), and execs what follows it."""
     spec = {"procs": cgroup.procs_files if cgroup is not None else [],
-            "limits": [list(item) for item in limits], "uid": uid}
+            "limits": [list(item) for item in limits], "uid": uid,
+            "scratch": dict(scratch or {})}
     return [os.path.realpath(sys.executable), "-I", "-S", "-B", str(Path(__file__).resolve()),
             json.dumps(spec), "--"]
 
@@ -241,24 +260,34 @@ def _reachable(path):
 REACH_CANDIDATES = ("/mnt", "/media", "/srv", "/opt")   # where the reachable copies go
 
 
-def _private_binds(command):
+def _private_binds(command, scratch=None, uid=None):
     """In a mount namespace of the launcher's own, bind every bwrap source an unprivileged
     user cannot reach (a folder under /root or under a private TMPDIR) into a fresh tmpfs
-    laid over a folder it can reach, and point the command at it. The host sees none of it."""
+    laid over a folder it can reach, and point the command at it; and replace each of
+    bwrap's `--size S --perms P --tmpfs T` for T in scratch by a bind of a tmpfs mounted
+    here with at most scratch[T] inodes, owned by uid. The host sees none of it."""
     libc = ctypes.CDLL(None, use_errno=True)
     clone_newns, ms_rec, ms_private, ms_bind, ms_nosuid = 0x20000, 0x4000, 1 << 18, 4096, 2
+    ms_nodev = 4
 
     def check(result, what):
         if result != 0:
             error = ctypes.get_errno()
             raise OSError(error, f"{what}: {os.strerror(error)}")
 
-    options = command[:command.index("--")] if "--" in command else command
+    scratch = scratch or {}
+    end = command.index("--") if "--" in command else len(command)
+    options = command[:end]
     sources = [i + 1 for i, a in enumerate(options[:-1])
                if a in ("--ro-bind", "--bind", "--dev-bind") and not _reachable(options[i + 1])]
-    if not sources:
+    tmpfs = [i for i in range(5, end) if options[i - 1] == "--tmpfs" and options[i] in scratch
+             and options[i - 5] == "--size" and options[i - 3] == "--perms"]
+    if not sources and not tmpfs:
         return command
-    check(libc.unshare(clone_newns), "unshare(CLONE_NEWNS)")
+    if libc.unshare(clone_newns) != 0:
+        if sources:
+            check(-1, "unshare(CLONE_NEWNS)")
+        return command          # root without CAP_SYS_ADMIN: bwrap's own tmpfs, no file limit
     check(libc.mount(None, b"/", None, ms_rec | ms_private, None), "mount --make-rprivate /")
     reach_root = next(p for p in REACH_CANDIDATES if os.path.isdir(p) and _reachable(p))
     check(libc.mount(b"tmpfs", reach_root.encode(), b"tmpfs", ms_nosuid, b"mode=0755,size=1m"),
@@ -274,6 +303,15 @@ def _private_binds(command):
         check(libc.mount(command[i].encode(), str(target).encode(), None, ms_bind | ms_rec,
                          None), f"bind {command[i]}")
         command[i] = str(target)
+    for n, i in enumerate(reversed(tmpfs)):          # from the end: indices stay valid
+        folder = Path(reach_root) / f"scratch{n}"
+        folder.mkdir()
+        size, mode, where = command[i - 4], command[i - 2], command[i]
+        owner = "" if uid is None else f",uid={uid},gid={uid}"
+        data = f"size={size},nr_inodes={int(scratch[where])},mode={mode}{owner}"
+        check(libc.mount(b"tmpfs", str(folder).encode(), b"tmpfs", ms_nosuid | ms_nodev,
+                         data.encode()), f"mount the scratch tmpfs for {where}")
+        command[i - 5:i + 1] = ["--bind", str(folder), where]
     return command
 
 
@@ -301,7 +339,7 @@ def _launch(argv):
     for name, soft, hard in spec["limits"]:
         resource.setrlimit(getattr(resource, name), (soft, hard))
     if spec["uid"] is not None and os.geteuid() == 0:
-        command = _private_binds(command)
+        command = _private_binds(command, spec.get("scratch"), spec["uid"])
         _become(spec["uid"])
     _new_session_keyring()
     os.execvp(command[0], command)

@@ -38,7 +38,8 @@ def _b64_to_array(text):
     try:
         a = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
     except Exception as error:  # malformed bytes, object arrays, truncated data
-        raise ProtocolError(f"bad array payload: {type(error).__name__}: {error}") from None
+        raise ProtocolError(f"bad array payload: {type(error).__name__}: "
+                            f"{str(error)[:100]}") from None      # may quote the header
     if not isinstance(a, np.ndarray) or a.dtype.kind not in ARRAY_KINDS:
         raise ProtocolError("array payload has a refused dtype")
     return a
@@ -106,7 +107,7 @@ def decode(tree, depth=0):
                 raise ProtocolError("dict keys must be short strings or ints")
             out[key] = decode(pair[1], depth + 1)
         return out
-    raise ProtocolError(f"unknown tag {tag!r}")
+    raise ProtocolError(f"unknown tag {str(tag)[:40]!r}")      # the student's text: cut
 
 
 def dumps(message):
@@ -117,8 +118,8 @@ def dumps(message):
 def _clean(value):
     """value with every string made valid UTF-8: JSON's \\udcff escapes give lone
     surrogates, which cannot be written to a UTF-8 file."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, str):           # ASCII (O(1) to ask) needs no copy: a long one
+        return value if value.isascii() else value.encode("utf-8", "replace").decode("utf-8")
     if isinstance(value, list):
         return [_clean(v) for v in value]
     if isinstance(value, dict):

@@ -7,6 +7,10 @@ does. What stops such code is the operating system's sandbox (isolation.py); the
 there so that a person reads the notebook.
 """
 import ast
+import contextlib
+import re
+import signal
+import threading
 import time
 
 from IPython.core.inputtransformer2 import TransformerManager
@@ -50,18 +54,53 @@ STRING_HINTS = {"/proc/": "/proc", "meta_path": "sys.meta_path", "libtorch": "to
 
 MAX_CELL_CHARS = 20_000         # longer cells are not read (IPython's transforms of many
 MAX_ESCAPES = 50                # ! and % lines take time that grows with their square)
-BUDGET_SECONDS = 2.0            # for all the cells of one notebook
+BUDGET_SECONDS = 2.0            # for all the cells of one notebook, enforced by a timer
+# a line IPython may rewrite: `!ls`, `%time`, `x = !ls`, `a, b = %sx ls`, `x?`
+ESCAPE = re.compile(r"^\s*(?:[\w.,\s\[\]()*]*=\s*)?[!%]|\?\s*$", re.M)
+
+
+class _OutOfTime(BaseException):
+    """Raised by the budget's timer into whatever IPython or ast was doing."""
+
+
+@contextlib.contextmanager
+def _budget(seconds):
+    """Interrupt the block after `seconds` (a real timer, checked between bytecodes: the
+    judge's time is not the submission's to spend). Where no timer can be set (not the
+    main thread) the checks between cells are all there is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def flags(sources):
     """Sorted flags for a list of code cell sources. Cells that do not parse are skipped;
     cells too long to read cheaply, and cells past the time budget, are flagged as such."""
     found = set()
+    try:
+        with _budget(BUDGET_SECONDS):
+            _read(sources, found)
+    except _OutOfTime:
+        found.add("not every cell read")
+    return sorted(found)
+
+
+def _read(sources, found):
     transformer = TransformerManager()
     start = time.monotonic()
     for source in sources:
-        escapes = sum(line.lstrip()[:1] in ("!", "%") for line in source.splitlines())
-        if len(source) > MAX_CELL_CHARS or escapes > MAX_ESCAPES:
+        if len(source) > MAX_CELL_CHARS or len(ESCAPE.findall(source)) > MAX_ESCAPES:
             found.add("cell too long to read")
             continue
         if time.monotonic() - start > BUDGET_SECONDS:
@@ -114,4 +153,3 @@ def flags(sources):
         # shell escapes and cell magics become get_ipython() calls: name them
         if "get_ipython().system(" in python or "getoutput(" in python:
             found.add("shell escape")
-    return sorted(found)

@@ -27,6 +27,11 @@ import harness  # noqa: E402
 TIMEOUT, CELL_TIMEOUT, CALL_TIMEOUT = 60, 15, 10
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "alone: needs the machine to itself (a CPU hog, two "
+                            "grading runs at once); skipped under pytest-xdist, run with -n 0 -m alone")
+
+
 def assignments():
     """Every assignment with test submissions; CONVZOO_ASSIGNMENTS=assignment3,assignment4
     restricts the class run to those while one is being written (CI sets nothing)."""
