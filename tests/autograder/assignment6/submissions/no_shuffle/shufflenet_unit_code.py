@@ -1,0 +1,12 @@
+def shufflenet_unit(x, conv1_weight, conv1_bias, dw_weight, dw_bias, conv2_weight, conv2_bias,
+                    groups, stride=1):
+    """Wrong: the channel shuffle left out, so the groups never mix."""
+    M, k = conv1_weight.shape[0], dw_weight.shape[-1]
+    h = np.maximum(conv2d(x, block_diagonal_weight(conv1_weight, groups), conv1_bias), 0)
+    h = conv2d(h, block_diagonal_weight(dw_weight, M), dw_bias, stride=stride, padding=k // 2)
+    h = conv2d(h, block_diagonal_weight(conv2_weight, groups), conv2_bias)
+    if stride == 1:
+        return np.maximum(x + h, 0)
+    C = x.shape[1]
+    pool = block_diagonal_weight(np.full((C, 1, 3, 3), 1 / 9), C)
+    return np.maximum(np.concatenate([conv2d(x, pool, stride=2, padding=1), h], axis=1), 0)
