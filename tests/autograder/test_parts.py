@@ -173,6 +173,15 @@ def test_a_course_under_tmp_stays_visible_in_the_sandbox():
     assert len(tmpfs) == 2 and max(tmpfs) < first_bind
 
 
+def test_the_course_knows_assignment4s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment4"]
+    assert nb.functions == ["effective_kernel_size", "dilate_kernel", "dilated_conv2d",
+                            "receptive_field", "coverage_map", "holes"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 40 and len(nb.tests) == 11
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
 def test_the_course_knows_assignment5s_functions_points_and_tests():
     (nb,) = load_course(ROOT / "solutions")["assignment5"]
     assert nb.functions == ["kernel_rank", "rank1_factors", "separable_filter", "depthwise_conv2d",
@@ -198,6 +207,15 @@ def test_the_course_knows_assignment3s_functions_points_and_tests():
                             "overlap_map"]
     assert [c.grade_id for c in nb.setup] == ["setup"]
     assert nb.max_score == 47 and len(nb.tests) == 13
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
+def test_the_course_knows_assignment6s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment6"]
+    assert nb.functions == ["block_diagonal_weight", "channel_shuffle", "channel_unshuffle",
+                            "shufflenet_unit"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 26 and len(nb.tests) == 7
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
 
 
