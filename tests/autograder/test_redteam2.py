@@ -8,7 +8,8 @@ succeeds. Two runs of the grader:
    time) and on a classmate (through a malicious archive), a control and two victims. A watcher
    samples the judges' resident size per student and lists every process descended from the
    grader, for "nothing outlives it". None of them disturbs anything outside its own sandbox
-   on a fixed grader, so this runs beside the rest of `make test` (pytest -n).
+   on a fixed grader, so this runs beside the rest of `make test` (pytest -n); with
+   pytest-xdist it is made once per session (the first worker grades, the others read).
 2. Marked `alone` (it needs the machine to itself, and is skipped under pytest-xdist): a CPU hog
    beside a victim graded at the same time by the other worker, and a submission that holds
    every process of its host uid while a second grading run starts. Run it as its own serial
@@ -239,9 +240,9 @@ def course(tmp_path_factory):
     return harness.course_copy(tmp_path_factory.mktemp("redteam2_course"))
 
 
-@pytest.fixture(scope="module")
-def main_run(course, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("redteam2_main")
+def _main_run(tmp):
+    """The main run in tmp (a course copy of its own): what the tests read of it, as JSON."""
+    course = harness.course_copy(tmp)
     submitted = tmp / "submitted"
     for name in MAIN:
         put_attack(submitted, name)
@@ -255,7 +256,34 @@ def main_run(course, tmp_path_factory):
     finally:
         remove(submitted / "deep_folder_renamed")
     print(f"red team 2, main run: {result.seconds:.0f} s")
-    return result
+    return {"returncode": result.proc.returncode, "stderr": result.proc.stderr,
+            "rows": result.rows, "out": str(result.out), "course": str(course),
+            "seconds": result.seconds, "judge_mb": result.watcher.judge_mb,
+            "worker_mb": result.watcher.worker_mb,
+            "descendants": len(result.watcher.descendants),
+            "survivors": [[pid, cmd.decode(errors="replace")]
+                          for pid, cmd in result.watcher.survivors()]}
+
+
+@pytest.fixture(scope="module")
+def main_run(tmp_path_factory, worker_id):
+    """Made once per pytest session even with pytest-xdist (as conftest's class_run): the
+    first worker to ask grades, under a file lock, and leaves the result for the others."""
+    if worker_id == "master":
+        saved = _main_run(tmp_path_factory.mktemp("redteam2_main"))
+    else:
+        import fcntl
+        shared = tmp_path_factory.getbasetemp().parent / "redteam2_main"
+        with open(str(shared) + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)              # released when the file is closed
+            if not (shared / "result.json").exists():
+                shared.mkdir(parents=True, exist_ok=True)
+                (shared / "result.json").write_text(json.dumps(_main_run(shared)))
+        saved = json.loads((shared / "result.json").read_text())
+    return types.SimpleNamespace(
+        proc=types.SimpleNamespace(returncode=saved["returncode"], stderr=saved["stderr"]),
+        **{k: v for k, v in saved.items() if k not in ("returncode", "stderr", "out", "course")},
+        out=Path(saved["out"]), course=Path(saved["course"]))
 
 
 def _uids_with(processes):
@@ -315,14 +343,14 @@ def test_a_status_is_the_graders_sentence_not_the_students_text(main_run):
 
 
 def test_one_reply_cannot_make_the_judge_take_gigabytes(main_run):
-    assert "message_split" in main_run.watcher.judge_mb, (main_run.watcher.judge_mb, main_run.rows)
-    assert main_run.watcher.judge_mb["message_split"] < JUDGE_MEMORY_MB, main_run.watcher.judge_mb
+    assert "message_split" in main_run.judge_mb, (main_run.judge_mb, main_run.rows)
+    assert main_run.judge_mb["message_split"] < JUDGE_MEMORY_MB, main_run.judge_mb
 
 
 def test_no_judge_of_the_main_run_takes_gigabytes(main_run):
     # notebook_bomb's judge reads (and now refuses) the notebook before it opens its log, so
     # what it takes is counted for the next student: the largest judge of the run says it
-    assert main_run.watcher.worker_mb < JUDGE_MEMORY_MB, main_run.watcher.judge_mb
+    assert main_run.worker_mb < JUDGE_MEMORY_MB, main_run.judge_mb
 
 
 def test_a_notebook_of_millions_of_empty_lists_is_refused_before_it_is_read(main_run):
@@ -335,10 +363,10 @@ def test_the_static_hints_cannot_hold_the_judge_past_the_deadline(main_run):
     assert took <= MAIN_TIMEOUT + 3, (took, main_run.rows["slow_flags_assign"])
 
 
-def test_the_sandbox_cannot_learn_where_the_course_lies(main_run, course):
+def test_the_sandbox_cannot_learn_where_the_course_lies(main_run):
     printed = harness.log(main_run.out, "host_paths").split("--- the grader ---")[0]
     assert "HOST PATH" in printed, printed[-1000:]                  # it did look
-    assert str(course) not in printed, re.findall(r"HOST PATH .*", printed)
+    assert str(main_run.course) not in printed, re.findall(r"HOST PATH .*", printed)
 
 
 def test_the_right_int_in_the_wrong_type_fails_like_the_stub(main_run):
@@ -371,16 +399,16 @@ def test_a_sandbox_cannot_outlive_its_kill(main_run):
     assert "could not be ended" not in main_run.proc.stderr, main_run.proc.stderr[-1500:]
 
 
-def test_no_hidden_line_reaches_the_feedback(main_run, course):
+def test_no_hidden_line_reaches_the_feedback(main_run):
     proc = subprocess.run([sys.executable, "-m", "autograder", "leaks",
-                           str(main_run.out / "feedback")], cwd=course,
+                           str(main_run.out / "feedback")], cwd=main_run.course,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
 
 
 def test_no_process_of_the_main_run_outlives_it(main_run):
-    assert main_run.watcher.descendants
-    assert main_run.watcher.survivors() == []
+    assert main_run.descendants
+    assert main_run.survivors == []
 
 
 # -- with the machine to itself ----------------------------------------------------------
