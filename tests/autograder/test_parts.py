@@ -233,3 +233,11 @@ def test_the_course_knows_assignment8s_functions_points_and_tests():
     assert [c.grade_id for c in nb.setup] == ["setup"]
     assert nb.max_score == 25 and len(nb.tests) == 7
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
+def test_the_course_knows_assignment9s_functions_points_and_tests():
+    (nb,) = load_course(ROOT / "solutions")["assignment9"]
+    assert nb.functions == ["im2col", "conv2d_gemm", "winograd_f23_products", "winograd_f23"]
+    assert [c.grade_id for c in nb.setup] == ["setup"]
+    assert nb.max_score == 29 and len(nb.tests) == 9
+    assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
