@@ -305,7 +305,7 @@ def test_layout_mistakes_get_statuses_that_say_what_was_found(small_course, tmp_
     (linked / "assignment1.ipynb").symlink_to(harness.SOURCE)
     result = harness.grade(small_course, submitted, tmp_path / "out", "--jobs", 2)
     assert result.proc.returncode == 0, result.proc.stderr
-    status = {s: r["status"] for s, r in result.rows.items()}
+    status = {s: r["status"] for (s, a), r in result.table.items() if a == "assignment1"}
     assert status["renamed"] == ("missing notebook: found my work.ipynb (renamed?), "
                                  "expected assignment1.ipynb")
     assert "found assignment1.IPYNB (the extension must be .ipynb)" in status["upper"]
