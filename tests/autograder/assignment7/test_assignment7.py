@@ -203,3 +203,35 @@ def test_a_failing_case_names_the_case_and_what_came_back(visible):
             "expected 12") in visible["sigmoid_on_mask"]["deform_conv2d_mask"]
     assert ("your deform_conv2d returned wrong values for x (1, 1, 5, 6), offset (1, 12, 4, 4), "
             "weight (1, 1, 2, 3)") in visible["swapped_dy_dx"]["deform_conv2d_offset_layout"]
+
+
+def test_the_setups_torch_only_reference_is_torchvisions_deform_conv2d():
+    """The release needs torch alone: its reference deform_conv2d (grid_sample, then one
+    product per group) must give torchvision's numbers, on random layers with strides,
+    padding, dilation, weight and offset groups, offsets far outside and on integers, masks."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    import torchvision
+
+    setup = next(c for c in json.loads(SOURCE.read_text())["cells"] if _grade_id(c) == "setup")
+    namespace = {}
+    exec(_source(setup), namespace)
+    reference = namespace["torch_deform_conv2d"]
+    rng = np.random.default_rng(7)
+    t = torch.from_numpy
+    for _ in range(150):
+        g, G = (int(v) for v in rng.integers(1, 3, size=2))
+        C, K = g * G * int(rng.integers(1, 3)), g * int(rng.integers(1, 3))
+        kH, kW = (int(v) for v in rng.integers(1, 4, size=2))
+        s, p, d = int(rng.integers(1, 3)), int(rng.integers(0, 3)), int(rng.integers(1, 3))
+        H, W = d * (kH - 1) + 1 + int(rng.integers(0, 5)), d * (kW - 1) + 1 + int(rng.integers(0, 5))
+        N = int(rng.integers(1, 3))
+        H_out, W_out = (H + 2 * p - d * (kH - 1) - 1) // s + 1, (W + 2 * p - d * (kW - 1) - 1) // s + 1
+        x, w, b = rng.standard_normal((N, C, H, W)), rng.standard_normal((K, C // g, kH, kW)), rng.standard_normal(K)
+        offset = rng.uniform(-5, 5, (N, 2 * G * kH * kW, H_out, W_out))
+        offset[:, :, 0] = np.round(offset[:, :, 0])
+        mask = rng.random((N, G * kH * kW, H_out, W_out)) if rng.random() < 0.5 else None
+        theirs = torchvision.ops.deform_conv2d(t(x), t(offset), t(w), t(b), stride=s, padding=p,
+                                               dilation=d, mask=None if mask is None else t(mask))
+        assert np.abs(reference(x, offset, w, b, s, p, d, mask) - theirs.numpy()).max() < 1e-12
