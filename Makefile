@@ -49,7 +49,7 @@ chapter: $(VENV)/.installed system-deps
 test: $(VENV)/.installed system-deps
 	$(NBVAL) book solutions
 	$(BUILD)
-	$(BIN)/python -m pytest tests -p no:cacheprovider -n auto --dist loadfile
+	$(BIN)/python -m pytest tests -p no:cacheprovider -n auto --dist loadfile --durations 25
 	# the grader attacks that need the machine to themselves (a CPU hog, two runs at once)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 0 -m alone tests/autograder/test_redteam2.py
 	$(BIN)/python -m autograder release --check

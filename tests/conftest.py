@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-settings.register_profile("convzoo", max_examples=100, deadline=None, derandomize=True,
+settings.register_profile("convzoo", max_examples=40, deadline=None, derandomize=True,
                           print_blob=True)
 settings.load_profile("convzoo")
 

@@ -40,7 +40,11 @@ from harness import STUB
 
 HERE = Path(__file__).resolve().parent
 REDTEAM2 = HERE / "redteam2"
-JUDGE_MEMORY_MB = 1000       # as test_redteam.py: a judge with torch imported peaks at ~700 MB here
+# What an attack may add to a judge beyond the control student's judge (torch imported and the
+# course loaded: 700-900 MB here, more as the course grows). Measured in CI with the fixes:
+# +133 MB for the largest (notebook_bomb's 20 MB file read before it is refused); without
+# them, its millions of empty lists alone take more than 400 MB once parsed.
+JUDGE_EXTRA_MB = 300
 STATUS_CHARS = 1000          # a status is the grader's sentence, not a student's text
 SCRATCH_FILES = 30_000       # isolation.SCRATCH_INODES: the two scratch tmpfs together
 SUBSTITUTE = {"FLOOD_MB": 1, "SPLIT_MB": 40, "HOG_SECONDS": 5, "SQUAT_SECONDS": 12,
@@ -344,13 +348,14 @@ def test_a_status_is_the_graders_sentence_not_the_students_text(main_run):
 
 def test_one_reply_cannot_make_the_judge_take_gigabytes(main_run):
     assert "message_split" in main_run.judge_mb, (main_run.judge_mb, main_run.rows)
-    assert main_run.judge_mb["message_split"] < JUDGE_MEMORY_MB, main_run.judge_mb
+    assert main_run.judge_mb["message_split"] < main_run.judge_mb[CONTROL] + JUDGE_EXTRA_MB, \
+        main_run.judge_mb
 
 
 def test_no_judge_of_the_main_run_takes_gigabytes(main_run):
     # notebook_bomb's judge reads (and now refuses) the notebook before it opens its log, so
     # what it takes is counted for the next student: the largest judge of the run says it
-    assert main_run.worker_mb < JUDGE_MEMORY_MB, main_run.judge_mb
+    assert main_run.worker_mb < main_run.judge_mb[CONTROL] + JUDGE_EXTRA_MB, main_run.judge_mb
 
 
 def test_a_notebook_of_millions_of_empty_lists_is_refused_before_it_is_read(main_run):
