@@ -43,7 +43,7 @@ TIMEOUT, CALL_TIMEOUT, CELL_TIMEOUT = 20, 3, 15
 SHORT_TIMEOUT = 12         # the run of the attacks on the judge's time (DEADLINE); the victim needs ~3 s
 FLOOD_KEYS = 28_000        # hash_flood: 10-20 s of the judge's time in protocol.decode
 BOMB_MB = 32               # json_bomb: one progress line of this size (up to 256 get in)
-JUDGE_MEMORY_MB = 1000     # a judge worker with torch imported peaks at ~700 MB here
+JUDGE_MEMORY_MB = 1500     # a judge worker with torch imported and nine assignments loaded: 900-1020 MB here
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 ALL_CELLS = {"corr2d_code", "conv2d_code", "conv_matrix_code"}
 
