@@ -75,13 +75,20 @@ def _budget(seconds):
     def expire(signum, frame):
         raise _OutOfTime()
 
+    # The timer repeats every 50 ms until cancelled: a raise that lands where Python
+    # swallows exceptions (a garbage-collector callback, a __del__) is followed by another.
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:               # a tick may land here too: cancel until it is done
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except _OutOfTime:
+                pass
 
 
 def flags(sources):
