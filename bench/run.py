@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import platform
-import time
 
 import numpy as np
 import torch
@@ -21,6 +20,7 @@ import torchvision
 
 import convzoo as cz
 from convzoo import fast
+from convzoo.page import best_time as fastest
 
 SEED = 0
 METHODS = (fast.conv2d_im2col, fast.conv2d_shift, fast.conv2d_tensordot, fast.conv2d_fft,
@@ -29,12 +29,7 @@ METHODS = (fast.conv2d_im2col, fast.conv2d_shift, fast.conv2d_tensordot, fast.co
 
 def best_time(fn, repeats):
     fn()                                             # warm up caches and allocators
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return fastest(fn, repeats)
 
 
 def conv_flops(n, c_in, c_out, k_h, k_w, h_out, w_out, groups=1):

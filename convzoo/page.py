@@ -8,6 +8,8 @@
   glues its code and what it printed under KEY, for the closed dropdown of the exercise; the
   cell itself is tagged ``remove-cell``, so nothing of the answer shows before the reader
   opens the dropdown.
+- ``best_time`` times a function the way every page that measures does: the fastest of a
+  few runs, the one least disturbed by other work on the machine.
 - ``torch_op`` turns a torch function into a reference on NumPy arrays; ``corr2d_cases`` and
   ``conv_cases`` draw seeded random arguments for corr2d and for conv1d/2d/3d.
 
@@ -15,6 +17,7 @@ Chapter 1 introduces the pattern; docs/adding-a-chapter.md describes it. Not re-
 ``convzoo``: torch, IPython and myst_nb are imported when a function here needs them.
 """
 import functools
+import time
 from typing import NamedTuple
 
 import numpy as np
@@ -109,6 +112,20 @@ def check(label, ours, reference, cases, tol=1e-12, relative=False, differ=False
         line = f"{label}: largest {kind} {worst:.1e} over {n} cases"
     print(line)
     return Check(line, worst, n)
+
+
+def best_time(f, repeats=5, timer=time.perf_counter):
+    """The fastest of `repeats` calls of f(), in seconds of `timer` (wall-clock time by
+    default; time.process_time counts this process's CPU time, which other work on the
+    machine does not inflate)."""
+    if not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be an int >= 1, got {repeats!r}")
+    times = []
+    for _ in range(repeats):
+        start = timer()
+        f()
+        times.append(timer() - start)
+    return min(times)
 
 
 def keep(**values):

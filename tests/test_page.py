@@ -164,3 +164,16 @@ def test_a_check_on_the_last_line_of_a_cell_shows_its_line_once(shell, capsys):
     assert capsys.readouterr().out == "abs vs abs: largest difference 0.0e+00 over 2 cases\n"
     data, _ = ip.display_formatter.format(result)        # what a kernel would publish
     assert data == {}
+
+
+def test_best_time_is_the_fastest_of_the_runs_in_the_timers_units():
+    ticks = iter([0, 5, 10, 12, 20, 29])                       # runs of 5, 2 and 9 ticks
+    calls = []
+    assert page.best_time(lambda: calls.append(1), 3, timer=lambda: next(ticks)) == 2
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("repeats", [0, 2.0, None])
+def test_best_time_refuses_a_repeat_count_that_is_not_a_positive_int(repeats):
+    with pytest.raises(ValueError, match="^repeats must be an int >= 1"):
+        page.best_time(lambda: None, repeats)
