@@ -7,6 +7,7 @@ its test module. `class_run` grades all of them, plus each assignment's untouche
 release, in ONE `python -m autograder grade` run with two jobs: the grader's start-up and
 the workers' torch import are paid once for the whole course, and both cores stay busy.
 Student ids are "<assignment>-<name>" (and "<assignment>-source", "<assignment>-release").
+The tests every assignment's module shares are in assignment_suite.py.
 """
 import json
 import os
@@ -15,6 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+pytest.register_assert_rewrite("assignment_suite")   # the assignments' shared tests
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -1,12 +1,15 @@
-"""Building submissions of assignment 1 and grading them, for the end-to-end tests.
+"""Building submissions of an assignment and grading them, for the end-to-end tests.
 
 A submission is the student release with some solution cells replaced (by a snippet file,
 by the instructor's solution, or left as the release's stub) and optionally one cell of
 the student's own right after the setup cell. Grading runs `python -m autograder grade`
 in a copy of the course that is a git repository of its own, so that "grading changes
-nothing in the course" can be checked strictly, ignored files included.
+nothing in the course" can be checked strictly, ignored files included. `run_cells` runs a
+submission's test cells outside the grader instead, as the student runs the release (the
+tests every assignment shares, assignment_suite.py, use both).
 """
 import csv
+import html
 import json
 import os
 import re
@@ -18,6 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 STUB = object()                       # "leave the release's cell as it is"
 
 
@@ -29,6 +33,11 @@ def source_of(assignment):
 def release_of(assignment):
     """The student release of an assignment."""
     return ROOT / "notebooks" / assignment / f"{assignment}.ipynb"
+
+
+def submissions_of(assignment):
+    """The folder of an assignment's hand-written submissions, one folder each."""
+    return HERE / assignment / "submissions"
 
 
 SOURCE, RELEASE = source_of("assignment1"), release_of("assignment1")
@@ -161,11 +170,68 @@ def log(out, student, assignment="assignment1", name=None):
     return path.read_text(errors="replace")
 
 
+RUNNER = r"""
+import contextlib, io, json, sys
+import matplotlib
+matplotlib.use("Agg")
+results = {}
+for key, job in json.load(sys.stdin).items():
+    namespace, failed = {"__name__": "__main__"}, {}
+    for cell in job["cells"]:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell["source"], f"<{key} {cell['grade_id']}>", "exec"), namespace)
+        except Exception as error:
+            if cell["test"]:
+                failed[cell["grade_id"]] = f"{type(error).__name__}: {error}"
+        if cell["grade_id"] == "setup" and job["seed"] is not None:
+            namespace["GRADING_SEED"] = job["seed"]          # as the grader sets it
+    results[key] = failed
+print(json.dumps(results))
+"""
+
+
+def notebook_cells(assignment, name, hidden=False):
+    """The setup, solution and test cells of submission `name` (submissions/<name>/, or
+    "release", the untouched release), in order: as the student holds it (the release:
+    test cells with their visible part only), or with the source's full test cells (hidden
+    parts too) when hidden=True."""
+    nb = (json.loads(release_of(assignment).read_text()) if name == "release" else
+          from_folder(submissions_of(assignment) / name, assignment=assignment))
+    full = {grade_id(c): cell_source(c)
+            for c in json.loads(source_of(assignment).read_text())["cells"] if is_test(c)}
+    return [{"grade_id": grade_id(c), "test": is_test(c),
+             "source": full[grade_id(c)] if hidden and is_test(c) else cell_source(c)}
+            for c in nb["cells"] if c["cell_type"] == "code" and grade_id(c)]
+
+
+def run_cells(jobs):
+    """{key: {grade_id: message}} of the test cells that fail, one fresh namespace per job;
+    jobs: {key: {"cells": notebook_cells(...), "seed": GRADING_SEED to set, or None}}."""
+    proc = subprocess.run([sys.executable, "-c", RUNNER], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, input=json.dumps(jobs))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
 def view(run, assignment):
     """One assignment's part of a run of many (conftest's class_run), by submission name:
     student ids there are "<assignment>-<name>"."""
     def student(name):
         return f"{assignment}-{name}"
+
+    def page(name):
+        return (run.out / "feedback" / student(name) / assignment /
+                f"{assignment}.html").read_text()
+
+    def text(name):
+        """The feedback page as the student reads it: entities decoded, tags dropped."""
+        return re.sub(r"<[^>]*>", "", html.unescape(page(name)))
+
+    def error(name, grade_id):
+        """The text of grade_id's row on the feedback page: what its failing case said."""
+        row = re.search(rf"<code>{grade_id}</code>.*?</tr>", html.unescape(page(name)), re.S)
+        return re.sub(r"<[^>]*>", "", row.group(0))
 
     return SimpleNamespace(
         run=run, out=run.out, student=student,
@@ -173,5 +239,4 @@ def view(run, assignment):
         results=lambda name: feedback_results(run.out, student(name), assignment),
         passed=lambda name: passed(run.out, student(name), assignment),
         log=lambda name: log(run.out, student(name), assignment),
-        page=lambda name: (run.out / "feedback" / student(name) / assignment /
-                           f"{assignment}.html").read_text())
+        page=page, text=text, error=error)

@@ -4,25 +4,19 @@ The pattern of tests/autograder/assignment1/test_assignment1.py: each submission
 release of assignment 5 with the solution cells of submissions/<name>/ filled in (the
 instructor's elsewhere), graded in the course's one class run (`class_run`). Each wrong
 answer must also fail, visibly and as the student runs the release, exactly the cells it
-loses in grading; the source's hidden cases must be valid for any seed; and torch doing the
+loses in grading; the source's hidden cases must be valid for any seed (the tests every
+assignment shares, ../assignment_suite.py, reading the tables below); and torch doing the
 graded work (it is not installed where the grader runs the student's code) scores zero.
 """
-import json
-import re
-import html
-import subprocess
-import sys
-from pathlib import Path
+from assignment_suite import *  # noqa: F401,F403 - the tests every assignment passes
+from assignment_suite import (  # noqa: F401 - the shared tests that apply here too
+    test_every_submission_folder_is_in_the_table,
+    test_hidden_cases_catch_what_is_special_cased_for_the_visible_ones,
+    test_the_release_holds_no_hidden_test_and_no_solution)
+from assignment_suite import lost_to_the_mistakes
 
-import pytest
-
-import harness
-from harness import cell_source as _source, grade_id as _grade_id, is_test
-
-ROOT = Path(__file__).resolve().parents[3]
 ASSIGNMENT = "assignment5"
-SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
-SOURCE, RELEASE = harness.source_of(ASSIGNMENT), harness.release_of(ASSIGNMENT)
+EXPECT_HELPERS = ("expect_array", "expect_int", "expect_float", "expect_factors")
 
 # grade_id: points, in the notebook's order
 TESTS = {"kernel_rank_with_tolerance": 4, "rank1_factors_rebuild_the_kernel": 4,
@@ -31,31 +25,30 @@ TESTS = {"kernel_rank_with_tolerance": 4, "rank1_factors_rebuild_the_kernel": 4,
          "depthwise_edge_shapes": 2, "depthwise_separable_matches_torch": 5,
          "depthwise_separable_parameter_count": 3, "depthwise_separable_multiply_adds": 4,
          "cost_ratio_separable_over_standard": 3}
-FULL = sum(TESTS.values())
 SEPARABLE_FILTER = {"separable_filter_matches_2d_pass", "separable_filter_edge_shapes"}
 # the instructor's depthwise_separable_conv2d calls depthwise_conv2d
 MIXING = {"depthwise_each_channel_alone", "depthwise_separable_matches_torch"}
 ALL = set(TESTS)
 
-# name: (tests that must fail, status must start with)
+# name: (tests that must fail, status must start with, status must contain)
 EXPECTED = {
     # honest work
-    "source": (set(), "graded"),
-    "release": (ALL, "graded"),
-    "vectorised": (set(), "graded"),
+    "source": (set(), "graded", []),
+    "release": (ALL, "graded", []),
+    "vectorised": (set(), "graded", []),
     # wrong answers: each loses the cells of its rule (and of the functions built on it)
-    "rank_without_tolerance": ({"kernel_rank_with_tolerance"}, "graded"),
-    "factors_forget_sigma": ({"rank1_factors_rebuild_the_kernel"}, "graded"),
-    "np_convolve_flips": (SEPARABLE_FILTER, "graded"),
-    "depthwise_mixes_channels": (MIXING, "graded"),
-    "pointwise_first": ({"depthwise_separable_matches_torch"}, "graded"),
-    "params_depthwise_as_dense": ({"depthwise_separable_parameter_count"}, "graded"),
-    "pointwise_at_input_size": ({"depthwise_separable_multiply_adds"}, "graded"),
-    "cost_ratio_inverted": ({"cost_ratio_separable_over_standard"}, "graded"),
-    "ratio_without_one_over_k": ({"cost_ratio_separable_over_standard"}, "graded"),
-    "visible_only": ({"cost_ratio_separable_over_standard"}, "graded"),   # hidden cases only
+    "rank_without_tolerance": ({"kernel_rank_with_tolerance"}, "graded", []),
+    "factors_forget_sigma": ({"rank1_factors_rebuild_the_kernel"}, "graded", []),
+    "np_convolve_flips": (SEPARABLE_FILTER, "graded", []),
+    "depthwise_mixes_channels": (MIXING, "graded", []),
+    "pointwise_first": ({"depthwise_separable_matches_torch"}, "graded", []),
+    "params_depthwise_as_dense": ({"depthwise_separable_parameter_count"}, "graded", []),
+    "pointwise_at_input_size": ({"depthwise_separable_multiply_adds"}, "graded", []),
+    "cost_ratio_inverted": ({"cost_ratio_separable_over_standard"}, "graded", []),
+    "ratio_without_one_over_k": ({"cost_ratio_separable_over_standard"}, "graded", []),
+    "visible_only": ({"cost_ratio_separable_over_standard"}, "graded", []),   # hidden cases only
     # torch doing the graded work: right in the student's own kernel, zero in the grader's
-    "uses_torch": (ALL, "graded"),
+    "uses_torch": (ALL, "graded", []),
 }
 WRONG = ["rank_without_tolerance", "factors_forget_sigma", "np_convolve_flips",
          "depthwise_mixes_channels", "pointwise_first", "params_depthwise_as_dense",
@@ -63,138 +56,16 @@ WRONG = ["rank_without_tolerance", "factors_forget_sigma", "np_convolve_flips",
 HONEST = ["vectorised"]
 
 
-def assemble(name):
-    """The release notebook, filled in as submissions/<name>/ says."""
-    return harness.from_folder(SUBMISSIONS / name, assignment=ASSIGNMENT)
-
-
-@pytest.fixture(scope="module")
-def graded(class_run):
-    return harness.view(class_run, ASSIGNMENT)
-
-
-def test_every_submission_folder_is_in_the_table():
-    assert {p.name for p in SUBMISSIONS.iterdir() if p.is_dir()} == set(EXPECTED) - {"source", "release"}
-
-
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_score_and_status(graded, student):
-    failing, status_start = EXPECTED[student]
-    row = graded.row(student)
-    assert row["max_score"] == str(FULL), row
-    assert float(row["score"]) == FULL - sum(TESTS[t] for t in failing), row
-    assert row["status"].startswith(status_start), row
-
-
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_feedback_shows_each_test_with_points_and_outcome(graded, student):
-    results = graded.results(student)
-    failing = EXPECTED[student][0]
-    assert set(results) == set(TESTS)
-    for grade_id, (earned, possible, passed) in results.items():
-        assert possible == TESTS[grade_id]
-        assert passed == (grade_id not in failing) and earned == (possible if passed else 0)
-
-
 def test_torch_doing_the_work_is_named_in_the_feedback(graded):
-    page = re.sub(r"<[^>]*>", "", html.unescape(graded.page("uses_torch")))
+    page = graded.text("uses_torch")
     assert "your depthwise_conv2d raised" in page and "torch" in page
 
 
-def test_the_release_holds_no_hidden_test_and_no_solution():
-    proc = subprocess.run([sys.executable, "-m", "autograder", "leaks", f"notebooks/{ASSIGNMENT}"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout
-
-
-# -- what the student sees before submitting, and the hidden cases across seeds ----------
-
-RUNNER = r"""
-import contextlib, io, json, sys
-import matplotlib
-matplotlib.use("Agg")
-results = {}
-for key, job in json.load(sys.stdin).items():
-    namespace, failed = {"__name__": "__main__"}, {}
-    for cell in job["cells"]:
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(cell["source"], f"<{key} {cell['grade_id']}>", "exec"), namespace)
-        except Exception as error:
-            if cell["test"]:
-                failed[cell["grade_id"]] = f"{type(error).__name__}: {error}"
-        if cell["grade_id"] == "setup" and job["seed"] is not None:
-            namespace["GRADING_SEED"] = job["seed"]          # as the grader sets it
-    results[key] = failed
-print(json.dumps(results))
-"""
-
-
-def notebook_cells(name, hidden=False):
-    """The setup, solution and test cells of submission `name`, in order: as the student
-    holds it (visible parts only), or with the source's full test cells when hidden=True."""
-    nb = json.loads(RELEASE.read_text()) if name == "release" else assemble(name)
-    full = {_grade_id(c): _source(c) for c in json.loads(SOURCE.read_text())["cells"] if is_test(c)}
-    return [{"grade_id": _grade_id(c), "test": is_test(c),
-             "source": full[_grade_id(c)] if hidden and is_test(c) else _source(c)}
-            for c in nb["cells"] if c["cell_type"] == "code" and _grade_id(c)]
-
-
-def run_cells(jobs):
-    """{key: {grade_id: message}} of the test cells that fail, one fresh namespace per job."""
-    proc = subprocess.run([sys.executable, "-c", RUNNER], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, input=json.dumps(jobs))
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.splitlines()[-1])
-
-
-@pytest.fixture(scope="module")
-def visible():
-    names = ["release", "visible_only", *HONEST, *WRONG]
-    return run_cells({name: {"cells": notebook_cells(name), "seed": None} for name in names})
-
-
-def test_hidden_cases_are_valid_for_any_seed_and_a_mistake_costs_the_same_for_all():
-    jobs = {f"source/{seed}": {"cells": notebook_cells("source", hidden=True), "seed": seed}
-            for seed in range(20)}
-    jobs.update({f"{name}/{seed}": {"cells": notebook_cells(name, hidden=True), "seed": seed}
-                 for name in ["visible_only", *HONEST, *WRONG] for seed in range(3)})
-    for key, failed in run_cells(jobs).items():
-        assert set(failed) == EXPECTED[key.split("/")[0]][0], (key, failed)
-
-
-@pytest.mark.parametrize("student", WRONG)
-def test_a_plausible_mistake_fails_a_visible_case_first(visible, student):
-    assert set(visible[student]) == EXPECTED[student][0], visible[student]
-
-
-def test_honest_work_passes_every_visible_case_and_the_release_none(visible):
-    for student in HONEST:
-        assert visible[student] == {}, (student, visible[student])
-    assert set(visible["release"]) == ALL
-    assert all("raised NotImplementedError" in m for m in visible["release"].values())
-
-
-def test_hidden_cases_catch_what_is_special_cased_for_the_visible_ones(visible):
-    assert visible["visible_only"] == {} and EXPECTED["visible_only"][0]
-
-
 def test_the_mistakes_cover_every_rule_but_stride_and_edge_shapes():
-    lost = set().union(*(EXPECTED[w][0] for w in WRONG))
+    lost = lost_to_the_mistakes(EXPECTED, WRONG)
     # no plausible mistake of this assignment's topic fails only these: the stride and
     # padding rules are assignment 1's, and the edge shapes are there for special cases
     assert ALL - lost == {"depthwise_stride_padding", "depthwise_edge_shapes"}
-
-
-def test_each_graded_cell_states_its_points_and_runs_visible_cases():
-    cells = {_grade_id(c): c for c in json.loads(RELEASE.read_text())["cells"] if is_test(c)}
-    assert list(cells) == list(TESTS)
-    for grade_id, cell in cells.items():
-        first, source = _source(cell).splitlines()[0], _source(cell)
-        points = cell["metadata"]["nbgrader"]["points"]
-        assert points == TESTS[grade_id]
-        assert first.startswith("# ") and first.endswith(f"({points} points)."), (grade_id, first)
-        assert re.search(r"expect_(array|int|float|factors)\(", source), grade_id
 
 
 def test_a_failing_case_names_the_case_and_what_came_back(visible):
