@@ -72,21 +72,37 @@ def browser():
 
 
 PAGES = chapter_sources()
+CHAPTER_NOTEBOOKS = [(s, h) for s, h in PAGES if s.suffix == ".ipynb"]
 
 
-@pytest.mark.parametrize("source, html", PAGES, ids=[h for _, h in PAGES])
-def test_page_renders_in_a_browser(browser, source, html):
-    from selenium.webdriver.common.by import By
-
+@pytest.fixture(scope="module")
+def page(browser, request):
+    """(url, driver, source, html, console log) with the page loaded and typeset, once per
+    page for the tests below (pytest runs a module-scoped parameter's tests one after the
+    other). The exercise test, which opens the dropdowns, comes last in the file."""
+    source, html = request.param
     url, driver = browser
     driver.get_log("browser")                                  # forget the previous page's
     driver.get(f"{url}/{html}")
+    typeset = wait_for_mathjax(driver)
+    return url, driver, source, html, driver.get_log("browser"), typeset
+
+
+def pages(which):
+    return pytest.mark.parametrize("page", which, ids=[h for _, h in which], indirect=True)
+
+
+@pages(PAGES)
+def test_page_renders_in_a_browser(page):
+    from selenium.webdriver.common.by import By
+
+    url, driver, source, html, console, typeset = page
     markdown, code = page_text(source)
     has_math = "$" in markdown
-    assert wait_for_mathjax(driver), "MathJax did not load (it must come from _static/mathjax)"
+    assert typeset, "MathJax did not load (it must come from _static/mathjax)"
 
     # no errors in the console, no request leaving localhost (MathJax and fonts are local)
-    severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"
+    severe = [e["message"] for e in console if e["level"] == "SEVERE"
               and not any(known in e["message"] for known in KNOWN_CONSOLE_ERRORS)]
     assert severe == []
     resources = driver.execute_script(
@@ -148,18 +164,29 @@ def test_page_renders_in_a_browser(browser, source, html):
     assert not [leak for leak in LEAKS if leak in source_html]
 
 
-CHAPTER_NOTEBOOKS = [(s, h) for s, h in PAGES if s.suffix == ".ipynb"]
 # What a reader must never see in an output: a warning, and a NumPy scalar's repr where a
 # number belongs (np.float64(0.5), np.int64(5)).
 NOT_FOR_READERS = re.compile(r"\b[A-Z]\w*Warning\b|\bnp\.(?:float|int|uint|bool|complex|str)\w*\(")
 
 
-@pytest.mark.parametrize("source, html", CHAPTER_NOTEBOOKS, ids=[h for _, h in CHAPTER_NOTEBOOKS])
-def test_exercise_answers_stay_hidden_until_their_dropdown_is_opened(browser, source, html):
+@pages(CHAPTER_NOTEBOOKS)
+def test_no_output_shows_a_warning_or_a_numpy_scalar_repr(page):
     from selenium.webdriver.common.by import By
 
-    url, driver = browser
-    driver.get(f"{url}/{html}")
+    driver = page[1]
+    assert not driver.find_elements(By.CSS_SELECTOR, ".output.stderr")
+    outputs = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.cell_output, .highlight-text'))
+                    .map(e => e.textContent);""")
+    found = [m.group(0) for text in outputs for m in NOT_FOR_READERS.finditer(text)]
+    assert found == []
+
+
+@pages(CHAPTER_NOTEBOOKS)
+def test_exercise_answers_stay_hidden_until_their_dropdown_is_opened(page):
+    from selenium.webdriver.common.by import By
+
+    driver = page[1]
     sections = driver.find_elements(By.CSS_SELECTOR, "section#exercises")
     assert len(sections) == 1, "every chapter page ends in one Exercises section"
     section = sections[0]
@@ -180,20 +207,6 @@ def test_exercise_answers_stay_hidden_until_their_dropdown_is_opened(browser, so
         assert codes and all(c.is_displayed() for c in codes), f"{title} shows no checked code"
         assert outputs and all(o.is_displayed() and o.text.strip() for o in outputs), \
             f"{title} shows no output of its check"
-
-
-@pytest.mark.parametrize("source, html", CHAPTER_NOTEBOOKS, ids=[h for _, h in CHAPTER_NOTEBOOKS])
-def test_no_output_shows_a_warning_or_a_numpy_scalar_repr(browser, source, html):
-    from selenium.webdriver.common.by import By
-
-    url, driver = browser
-    driver.get(f"{url}/{html}")
-    assert not driver.find_elements(By.CSS_SELECTOR, ".output.stderr")
-    outputs = driver.execute_script("""
-        return Array.from(document.querySelectorAll('.cell_output, .highlight-text'))
-                    .map(e => e.textContent);""")
-    found = [m.group(0) for text in outputs for m in NOT_FOR_READERS.finditer(text)]
-    assert found == []
 
 
 def test_the_output_check_catches_warnings_and_numpy_reprs():
