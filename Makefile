@@ -33,11 +33,14 @@ system-deps:
 # Every notebook runs once, with nbval, in parallel (one notebook per worker at a time); the
 # book's pages keep their outputs (book/conftest.py) and the site is built from them, so no
 # page runs twice. A failing cell, a warning in an output or a broken reference fails it.
-NBVAL = $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n auto --dist loadfile
+# Pages that measure threads and bandwidth run after, one at a time (NBVAL_ALONE).
+NBVAL = CONVZOO_PAGES=shared $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n auto --dist loadfile
+NBVAL_ALONE = CONVZOO_PAGES=alone $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 0 book
 BUILD = $(BIN)/jupyter-book build . --all -W -n --keep-going
 
 book: $(VENV)/.installed
 	$(NBVAL) book
+	$(NBVAL_ALONE)
 	$(BUILD)
 
 # One chapter alone, in _build/chapters/$(CH)/ (its pages run, built, checked in the browser),
@@ -48,6 +51,7 @@ chapter: $(VENV)/.installed system-deps
 # Everything CI checks.
 test: $(VENV)/.installed system-deps
 	$(NBVAL) book solutions
+	$(NBVAL_ALONE)
 	$(BUILD)
 	$(BIN)/python -m pytest tests -p no:cacheprovider -n auto --dist loadfile --durations 25
 	# the grader attacks that need the machine to themselves (a CPU hog, two runs at once)

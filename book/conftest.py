@@ -5,7 +5,13 @@ time), and this plugin keeps each cell's outputs. When the run ends, the execute
 into the notebook cache Jupyter Book reads (`execute: cache` in _config.yml), so the build
 that follows renders them without running any page a second time. Only pages that ran to
 the end without a failing cell are kept: a failing page fails the run before any build.
+
+A page whose measurements need the machine to itself (threads, bandwidth) says so in its
+metadata, `"convzoo": {"run_alone": true}`. With CONVZOO_PAGES=shared the parallel run leaves
+such pages out; with CONVZOO_PAGES=alone a serial run (`-n 0`) takes only them. Unset, every
+page runs.
 """
+import json
 import os
 from pathlib import Path
 
@@ -53,6 +59,20 @@ def _fill_cache():
         cache.cache_notebook_file(str(executed), uri=str(source), check_validity=False,
                                   overwrite=True)
         executed.unlink()
+
+
+def runs_alone(path):
+    """Does the page at path ask for the machine to itself (metadata convzoo.run_alone)?"""
+    metadata = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    return bool(metadata.get("convzoo", {}).get("run_alone"))
+
+
+def pytest_ignore_collect(collection_path, config):
+    phase = os.environ.get("CONVZOO_PAGES")
+    if phase not in ("shared", "alone") or collection_path.suffix != ".ipynb":
+        return None
+    alone = runs_alone(collection_path)
+    return True if (alone if phase == "shared" else not alone) else None
 
 
 def pytest_sessionstart(session):

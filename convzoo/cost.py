@@ -123,16 +123,17 @@ def inverted_residual_cost(in_channels, out_channels, expand_ratio, input_size, 
 
 
 def conv2d_bytes(in_channels, out_channels, kernel_size, input_size, stride=1, padding=0,
-                 dilation=1, groups=1, itemsize=4):
-    """The fewest bytes nn.Conv2d(...) (no bias) must move for one input of input_size:
-    read the input and the weight once, write the output once, at itemsize bytes a number.
+                 dilation=1, groups=1, itemsize=4, batch=1):
+    """The fewest bytes nn.Conv2d(...) (no bias) must move for `batch` inputs of input_size:
+    read the inputs and the weight once, write the outputs once, at itemsize bytes a number.
 
     MACs / bytes is the layer's arithmetic intensity: how many multiply-adds it can do for
     each byte it moves, at best (chapter 5 compares a dense, a depthwise and a 1x1 conv).
     """
     (itemsize,) = ints_at_least("itemsize", itemsize, 1, 1)
+    (batch,) = ints_at_least("batch", batch, 1, 1)
     params, _ = conv2d_cost(in_channels, out_channels, kernel_size, input_size, stride,
                             padding, dilation, groups)
     H, W = ints_at_least("input_size", input_size, 2, 1)
     H_out, W_out = conv2d_output_size(input_size, kernel_size, stride, padding, dilation)
-    return itemsize * (in_channels * H * W + params + out_channels * H_out * W_out)
+    return itemsize * (batch * (in_channels * H * W + out_channels * H_out * W_out) + params)

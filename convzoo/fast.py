@@ -7,16 +7,21 @@ conv2d_shift     shift-and-accumulate: one GEMM per kernel tap, no column matrix
 conv2d_tensordot the sliding-window view contracted with the kernel (no copy made by us)
 conv2d_fft       spectra multiplied: the circular correlation theorem (stride 1 at heart)
 conv2d_winograd  Winograd's F(2x2, 3x3): 16 multiplications per 2x2 output tile, not 36
+conv2d_nhwc      im2col + GEMM on channels-last input (N, H, W, C), output channels-last
 
 and the bookkeeping the chapter counts with: column_matrix_bytes, winograd_f23 (1-D F(2, 3)),
-the transform matrices WINOGRAD_BT, WINOGRAD_G, WINOGRAD_AT, winograd_multiplications.
+the transform matrices WINOGRAD_BT, WINOGRAD_G, WINOGRAD_AT, winograd_multiplications, and
+the roofline's attainable_gflops.
 """
 import itertools
 
 import numpy as np
 
-from .checks import conv_arguments, ints_at_least, padding_pairs, result_dtype
-from .convolution import im2col
+from numpy.lib.stride_tricks import as_strided
+
+from .checks import as_float_array, check_ndim, conv_arguments, is_int, result_dtype
+from .convolution import _conv
+from .cost import conv2d_output_size
 from .windows import output_shape, pad, sliding_windows, tap_slices
 
 
@@ -43,15 +48,10 @@ def _finish(out, bias, unbatched, dtype):
 
 
 def conv2d_im2col(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """im2col + GEMM: columns (G, C/G kH kW, N H_out W_out), weight rows (G, K/G, C/G kH kW),
-    out = weight @ columns. As torch.nn.functional.conv2d."""
-    xp, weight, bias, stride, dilation, out_size, unbatched, dtype = _arguments(
-        x, weight, bias, stride, padding, dilation, groups)
-    cols, _ = im2col(xp, weight.shape[2:], stride, dilation, groups)
-    K, N = weight.shape[0], xp.shape[0]
-    out = np.matmul(weight.reshape(groups, K // groups, -1), cols)    # (G, K/G, N*P)
-    out = out.reshape((K, N) + out_size).swapaxes(0, 1)
-    return _finish(out, bias, unbatched, dtype)
+    """im2col + GEMM, as convzoo's conv2d computes it (convolution._conv, chapter 1):
+    columns (G, C/G kH kW, N H_out W_out), weight rows (G, K/G, C/G kH kW), one GEMM per
+    group. As torch.nn.functional.conv2d."""
+    return _conv(x, weight, bias, stride, padding, dilation, groups, dims=2)
 
 
 def column_matrix_bytes(x_shape, weight_shape, stride=1, padding=0, dilation=1, itemsize=4):
@@ -59,11 +59,7 @@ def column_matrix_bytes(x_shape, weight_shape, stride=1, padding=0, dilation=1, 
     about kH kW / (s_H s_W) times the input's N C H W."""
     N, C, H, W = x_shape
     kernel_size = tuple(weight_shape[2:])
-    stride = ints_at_least("stride", stride, 2, 1)
-    dilation = ints_at_least("dilation", dilation, 2, 1)
-    pads = padding_pairs(padding, kernel_size, stride, dilation)
-    H_out, W_out = output_shape((H + sum(pads[0]), W + sum(pads[1])), kernel_size, stride,
-                                dilation)
+    H_out, W_out = conv2d_output_size((H, W), kernel_size, stride, padding, dilation)
     return C * int(np.prod(kernel_size)) * N * H_out * W_out * itemsize
 
 
@@ -202,3 +198,54 @@ def conv2d_winograd(x, weight, bias=None, stride=1, padding=0, dilation=1, group
     Y = Y.transpose(2, 1, 3, 0, 4, 5)                                 # (N, K, th, 2, tw, 2)
     out = Y.reshape(N, K, 2 * tiles_h, 2 * tiles_w)[:, :, :H_out, :W_out]
     return _finish(out, bias, unbatched, dtype)
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def conv2d_nhwc(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """im2col + GEMM on channels-last input: x (N, H, W, C), weight in torch's layout
+    (K, C/G, kH, kW) -> (N, H_out, W_out, K). The columns run in (u, v, c) order, so each
+    window is kH runs of kW C numbers that lie side by side in memory (dilation 1), and the
+    product cols @ w^T is already channels-last: no copy of the output is needed."""
+    x = as_float_array("x", x)
+    check_ndim("x", x, 4, "(N, H, W, C)")
+    w_shape = np.shape(weight)
+    if is_int(groups) and groups >= 1 and len(w_shape) == 4 and w_shape[1] * groups != x.shape[3]:
+        raise ValueError(f"weight shape {w_shape} expects {w_shape[1] * groups} input channels "
+                         f"(groups={groups}), but x shape {x.shape} (N, H, W, C) has {x.shape[3]}")
+    _, weight, bias, stride, pads, dilation, _ = conv_arguments(
+        x.transpose(0, 3, 1, 2), weight, bias, stride, padding, dilation, groups, dims=2)
+    dtype = result_dtype(x, weight, bias)
+    xp = np.pad(x.astype(dtype, copy=False), [(0, 0), *pads, (0, 0)])
+    N, Hp, Wp, C = xp.shape
+    K, C_g, kH, kW = weight.shape
+    H_out, W_out = output_shape((Hp, Wp), (kH, kW), stride, dilation)
+    sn, sh, sw, sc = xp.strides
+    windows = as_strided(xp, (N, H_out, W_out, kH, kW, C),             # a view, no copy
+                         (sn, sh * stride[0], sw * stride[1], sh * dilation[0],
+                          sw * dilation[1], sc), writeable=False)
+    K_g = K // groups
+    out = np.empty((N, H_out, W_out, K), dtype)
+    for g in range(groups):
+        cols = windows[..., g * C_g:(g + 1) * C_g].reshape(N * H_out * W_out, -1)  # the copy
+        w = weight[g * K_g:(g + 1) * K_g].astype(dtype, copy=False)
+        w = w.transpose(0, 2, 3, 1).reshape(K_g, -1)                    # (K/G, kH kW C/G)
+        out[..., g * K_g:(g + 1) * K_g] = (cols @ w.T).reshape(N, H_out, W_out, K_g)
+    if bias is not None:
+        out += bias.astype(dtype, copy=False)
+    return out
+
+
+# ----------------------------------------------------------------------------- roofline
+
+
+def attainable_gflops(intensity, peak_gflops, bandwidth_gbs):
+    """The roofline: min(peak, intensity x bandwidth) GFLOP/s for a kernel doing `intensity`
+    FLOPs per byte it moves, on a machine of peak_gflops and bandwidth_gbs (GB/s)."""
+    intensity = np.asarray(intensity, dtype=float)
+    for name, value in (("intensity", intensity), ("peak_gflops", peak_gflops),
+                        ("bandwidth_gbs", bandwidth_gbs)):
+        if not np.all(np.isfinite(value)) or np.any(np.asarray(value) <= 0):
+            raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    return np.minimum(peak_gflops, intensity * bandwidth_gbs)

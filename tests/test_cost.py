@@ -127,15 +127,16 @@ def test_inverted_residual_cost_counts_torchvisions_block(case):
 
 
 def test_conv2d_bytes_is_what_the_input_weight_and_output_tensors_hold():
-    for args, dtype in [((3, 8, 3, (10, 9), 2, 1, 1, 1), torch.float32),
-                        ((6, 6, (3, 1), (5, 7), 1, (1, 0), 1, 6), torch.float64)]:
+    for args, dtype, batch in [((3, 8, 3, (10, 9), 2, 1, 1, 1), torch.float32, 1),
+                               ((6, 6, (3, 1), (5, 7), 1, (1, 0), 1, 6), torch.float64, 1),
+                               ((4, 8, 3, (6, 6), 1, 1, 1, 2), torch.float32, 5)]:
         c_in, c_out, k, size, s, p, d, g = args
         layer = nn.Conv2d(c_in, c_out, k, s, p, d, g, bias=False, dtype=dtype)
-        x = torch.zeros((1, c_in) + size, dtype=dtype)
+        x = torch.zeros((batch, c_in) + size, dtype=dtype)
         with torch.no_grad():
             y = layer(x)
         nbytes = sum(a.numel() * a.element_size() for a in (x, layer.weight, y))
-        assert conv2d_bytes(*args, itemsize=x.element_size()) == nbytes
+        assert conv2d_bytes(*args, itemsize=x.element_size(), batch=batch) == nbytes
 
 
 @pytest.mark.parametrize("f, args, name", [
@@ -147,6 +148,7 @@ def test_conv2d_bytes_is_what_the_input_weight_and_output_tensors_hold():
     (flattened_conv2d_cost, (4, 0, 3, 8), "out_channels"),
     (flattened_conv2d_cost, (4, 4, 3, 8, 1, -1), "padding"),
     (conv2d_bytes, (4, 4, 3, 8, 1, 0, 1, 1, 0), "itemsize"),
+    (conv2d_bytes, (4, 4, 3, 8, 1, 0, 1, 1, 4, 0), "batch"),
     (conv2d_cost, (0, 4, 3, 8), "in_channels"), (conv2d_cost, (4, 4.0, 3, 8), "out_channels"),
     (conv2d_cost, (4, 6, 3, 8, 1, 0, 1, 4), "groups"), (conv2d_cost, (4, 4, 0, 8), "kernel_size"),
     (conv2d_cost, (4, 4, 3, (8, 0)), "input_size"), (conv2d_cost, (4, 4, 3, 8, 0), "stride"),

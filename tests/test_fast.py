@@ -132,3 +132,51 @@ def test_column_matrix_bytes_is_the_size_of_im2cols_matrix(stride, padding, dila
         pads = [(p[0], p[0]), (p[1], p[1])]
     cols, _ = im2col(pad(x, pads), w.shape[2:], s, d, groups=2)
     assert fast.column_matrix_bytes(x.shape, w.shape, stride, padding, dilation) == cols.nbytes
+
+
+def test_channels_last_conv_is_torch_conv2d_permuted_with_stride_padding_dilation_groups():
+    for case in conv_cases(seed=12, n=80, stride=3, padding=2, dilation=2, groups=3):
+        x_nhwc = np.ascontiguousarray(case["x"].transpose(0, 2, 3, 1))
+        ours = fast.conv2d_nhwc(**dict(case, x=x_nhwc))
+        theirs = torch_conv2d(**case).transpose(0, 2, 3, 1)
+        assert ours.shape == theirs.shape, case["x"].shape
+        np.testing.assert_allclose(ours, theirs, atol=1e-11, rtol=0)
+
+
+def test_channels_last_conv_takes_same_padding_float32_and_leaves_its_inputs_alone():
+    rng = np.random.default_rng(13)
+    x = rng.standard_normal((2, 9, 8, 6)).astype(np.float32)
+    w, b = rng.standard_normal((4, 6, 4, 3)).astype(np.float32), np.ones(4, np.float32)
+    copies = [a.copy() for a in (x, w, b)]
+    out = fast.conv2d_nhwc(x, w, b, padding="same")
+    assert out.dtype == np.float32 and out.shape == (2, 9, 8, 4)
+    ref = torch_conv2d(x.transpose(0, 3, 1, 2).copy(), w, b, padding="same").transpose(0, 2, 3, 1)
+    np.testing.assert_allclose(out, ref, atol=1e-4)
+    for a, before in zip((x, w, b), copies):
+        assert np.array_equal(a, before)
+
+
+@pytest.mark.parametrize("x_shape, w_shape, kwargs, match", [
+    ((2, 8, 8), (4, 3, 3, 3), {}, r"^x must be 4-D \(N, H, W, C\)"),
+    ((2, 8, 8, 5), (4, 3, 3, 3), {}, r"^weight shape \(4, 3, 3, 3\) expects 3 input channels "
+                                     r"\(groups=1\), but x shape \(2, 8, 8, 5\) \(N, H, W, C\)"),
+    ((2, 8, 8, 6), (4, 3, 3, 3), {"groups": 0}, "groups"),
+    ((2, 2, 2, 3), (4, 3, 3, 3), {}, "x"),
+])
+def test_channels_last_conv_refuses_bad_shapes_by_name(x_shape, w_shape, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fast.conv2d_nhwc(np.zeros(x_shape), np.zeros(w_shape), **kwargs)
+
+
+def test_attainable_is_the_bandwidth_roof_below_the_ridge_and_the_peak_above():
+    peak, bandwidth = 150.0, 12.0                     # the ridge at 12.5 FLOP/byte
+    np.testing.assert_allclose(fast.attainable_gflops([1.0, 12.5, 100.0], peak, bandwidth),
+                               [12.0, 150.0, 150.0])
+
+
+@pytest.mark.parametrize("args, match", [((0.0, 1.0, 1.0), "^intensity"),
+                                         ((1.0, -2.0, 1.0), "^peak_gflops"),
+                                         ((1.0, 1.0, float("inf")), "^bandwidth_gbs")])
+def test_attainable_refuses_what_is_not_positive_by_name(args, match):
+    with pytest.raises(ValueError, match=match):
+        fast.attainable_gflops(*args)

@@ -4,7 +4,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from convzoo import fast
-from convzoo.plot.fast import transforms_figure
+from convzoo.plot.fast import roofline_figure, transforms_figure
 
 
 def test_transforms_figure_writes_each_entry_as_a_fraction_and_greys_the_zeros():
@@ -25,3 +25,29 @@ def test_transforms_figure_writes_each_entry_as_a_fraction_and_greys_the_zeros()
 def test_transforms_figure_rejects_bad_input_by_name(matrices, match):
     with pytest.raises(ValueError, match=match):
         transforms_figure(matrices)
+
+
+def test_roofline_figure_draws_the_roof_through_the_ridge_and_every_point_where_measured():
+    points = {"depthwise": (2.0, 11.0), "dense 3x3": (60.0, 140.0)}
+    fig = roofline_figure(150.0, 10.0, points)
+    ax = fig.axes[0]
+    roof = next(line for line in ax.lines if line.get_gid() == "roof")
+    x, y = roof.get_data()
+    np.testing.assert_allclose(y, np.minimum(150.0, 10.0 * x))
+    assert x.min() < 2.0 and x.max() > 60.0                      # every point under the roof's span
+    for label, (i, g) in points.items():
+        marker = next(c for c in ax.collections if c.get_gid() == f"point {label}")
+        np.testing.assert_allclose(marker.get_offsets(), [[i, g]])
+    assert any("ridge 15.0" in t.get_text() for t in ax.texts)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((150.0, 10.0, {}), "^points must be a non-empty dict"),
+    ((150.0, 10.0, {"a": (1.0,)}), r"^points\['a'\] must be"),
+    ((150.0, 10.0, {"a": (0.0, 1.0)}), r"^points\['a'\] must be"),
+    ((0.0, 10.0, {"a": (1.0, 1.0)}), "^peak_gflops must be positive"),
+    ((150.0, -1.0, {"a": (1.0, 1.0)}), "^bandwidth_gbs must be positive"),
+])
+def test_roofline_figure_rejects_bad_input_by_name(args, match):
+    with pytest.raises(ValueError, match=match):
+        roofline_figure(*args)

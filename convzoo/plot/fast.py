@@ -40,3 +40,42 @@ def transforms_figure(matrices, title=None):
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def roofline_figure(peak_gflops, bandwidth_gbs, points, title=None):
+    """The roofline of a machine, min(peak, intensity x bandwidth), on log-log axes, with
+    measured points {label: (intensity FLOP/byte, achieved GFLOP/s)} on it. The ridge, where
+    the two roofs meet, is at peak / bandwidth FLOP/byte."""
+    from ..fast import attainable_gflops
+    if not isinstance(points, dict) or not points:
+        raise ValueError(f"points must be a non-empty dict of label -> (intensity, GFLOP/s), "
+                         f"got {points!r}")
+    for label, point in points.items():
+        values = np.asarray(point, dtype=float) if np.ndim(point) == 1 else None
+        if values is None or values.shape != (2,) or not np.all(values > 0):
+            raise ValueError(f"points[{label!r}] must be (intensity, GFLOP/s), both positive, "
+                             f"got {point!r}")
+    attainable_gflops(1.0, peak_gflops, bandwidth_gbs)          # checks the two numbers
+    ridge = peak_gflops / bandwidth_gbs
+    low = min(min(i for i, _ in points.values()), ridge) / 4
+    high = max(max(i for i, _ in points.values()), ridge) * 4
+    intensity = np.geomspace(low, high, 200)
+    fig = Figure(figsize=(7, 4.2))
+    ax = fig.subplots()
+    (roof,) = ax.loglog(intensity, attainable_gflops(intensity, peak_gflops, bandwidth_gbs),
+                        color="black", linewidth=2)
+    roof.set_gid("roof")
+    ax.axvline(ridge, color="grey", linestyle=":", linewidth=1)
+    ax.annotate(f"ridge {ridge:.1f} FLOP/byte", (ridge, peak_gflops), textcoords="offset points",
+                xytext=(4, -14), fontsize=8, color="grey")
+    colours = [INPUT, KERNEL, OUTPUT, "tab:purple", "tab:brown", "tab:olive", "tab:cyan"]
+    for i, (label, (x, y)) in enumerate(points.items()):
+        marker = ax.scatter([x], [y], color=colours[i % len(colours)], zorder=3, s=30)
+        marker.set_gid(f"point {label}")
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.set_xlabel("arithmetic intensity (FLOP per byte moved)")
+    ax.set_ylabel("GFLOP/s")
+    ax.set_title(title or f"peak {peak_gflops:.0f} GFLOP/s, bandwidth {bandwidth_gbs:.0f} GB/s",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
