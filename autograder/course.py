@@ -133,12 +133,17 @@ def _regions(source, begin, end):
     return inside, outside
 
 
+MIN_SOLUTION_LINES = 3
+
+
 @dataclass
 class Secrets:
     """What students must never see. hidden: {squeezed line: (where, line)}, one line is a
     leak. solutions: {where: [(squeezed line, line), ...]}: a solution leaks when at least
-    half of its lines (and at least two) appear in one file, since a single generic line
-    such as ``if bias is not None:`` also appears in any convolution code."""
+    half of its lines, and at least three, appear in one file. Fewer are no evidence: the
+    book shows convzoo's code for what the assignments ask, and two short lines such as
+    ``K_g = K // groups`` and ``return jump, start`` are in any code for the same formula
+    (both were found on chapter pages in CI, session 4)."""
     hidden: dict
     solutions: dict
 
@@ -150,7 +155,7 @@ class Secrets:
         found = []
         for where, lines in self.solutions.items():
             hits = [line for key, line in lines if key in squeezed_text]
-            if len(hits) >= max(2, (len(lines) + 1) // 2):
+            if len(hits) >= max(MIN_SOLUTION_LINES, (len(lines) + 1) // 2):
                 found.append((where, hits))
         return found
 

@@ -6,11 +6,15 @@ version that reads like the formula
     out[n, k, i, j] = bias[k] + sum_c sum_u sum_v x[n, g*C_g + c, i*s + u*d, j*s + v*d] * w[k, c, u, v]
 
 (g is the group of output channel k), and a fast version that the library uses: it
-gathers every window once (im2col) and does one matrix multiply per group.
+gathers every window once (im2col) and does one matrix multiply per group. For depthwise
+layers at stride 1, and for the backward pass at stride 1, the windows are gathered a few
+images at a time from the flattened padded input, where every row of the column matrix is
+one contiguous run (im2col_flat; chapter 9 times both).
 """
 import itertools
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .checks import conv_arguments, result_dtype
 from .windows import output_shape, pad, sliding_windows, tap_slices, window_slices
@@ -159,19 +163,92 @@ def col2im(cols, padded_shape, kernel_size, stride, dilation, out_size):
     return grad
 
 
-def _conv(x, weight, bias, stride, padding, dilation, groups, dims):
-    x, weight, bias, stride, pads, dilation, unbatched = conv_arguments(
-        x, weight, bias, stride, padding, dilation, groups, dims)
-    dtype = result_dtype(x, weight, bias)
+COLUMN_BYTES = 8 * 2 ** 20     # im2col_flat's columns for a few images at a time: cache-sized
+
+
+def flat_padded(x, pads, kernel_size, dilation):
+    """x (N, C, *size) zero-padded and flattened to (N, C, prod(padded) + tail), and the
+    padded size. The tail of zeros lets every tap's run of im2col_flat end inside."""
+    N, C = x.shape[:2]
+    padded = tuple(n + a + b for n, (a, b) in zip(x.shape[2:], pads))
+    steps = [int(np.prod(padded[i + 1:])) for i in range(len(padded))]
+    tail = sum((k - 1) * d * s for k, d, s in zip(kernel_size[1:], dilation[1:], steps[1:]))
+    flat = np.zeros((N, C, int(np.prod(padded)) + tail), x.dtype)
+    inside = tuple(slice(a, a + n) for n, (a, _) in zip(x.shape[2:], pads))
+    flat[:, :, :int(np.prod(padded))].reshape((N, C) + padded)[(slice(None),) * 2 + inside] = x
+    return flat, padded
+
+
+def im2col_flat(flat, n0, n, padded, kernel_size, dilation, groups):
+    """Stride-1 columns of images n0 .. n0+n-1: (n, groups, C/groups * prod(k), L).
+
+    In the flattened padded image, the input under tap (u, v) of every output pixel is one
+    run of L = H_out * W_padded numbers starting at u d_H W_padded + v d_W: a row of the
+    column matrix is a plain copy of that run. Columns whose pixel is past W_out (the last
+    (k_W - 1) d_W of each row) are computed and then dropped.
+    """
+    C = flat.shape[1]
+    out_first = padded[0] - dilation[0] * (kernel_size[0] - 1)
+    L = out_first * int(np.prod(padded[1:]))
+    item = flat.itemsize
+    steps = [int(np.prod(padded[i + 1:])) for i in range(len(padded))]
+    sN, sC = flat.strides[:2]
+    runs = as_strided(flat[n0:], (n, groups, C // groups) + tuple(kernel_size) + (L,),
+                      (sN, C // groups * sC, sC) + tuple(d * s * item for d, s in
+                                                          zip(dilation, steps)) + (item,),
+                      writeable=False)
+    return runs.reshape(n, groups, C // groups * int(np.prod(kernel_size)), L)   # the copy
+
+
+def _conv_im2col(x, weight, stride, pads, dilation, groups, dtype):
+    """Every window of every image as a column, one GEMM per group."""
+    dims = x.ndim - 2
     cols, out_size = im2col(pad(x.astype(dtype, copy=False), pads), weight.shape[2:],
                             stride, dilation, groups)
     K = weight.shape[0]
     w = weight.astype(dtype, copy=False).reshape(groups, K // groups, -1)
     out = np.matmul(w, cols)                        # (groups, K/groups, N * prod(out))
     out = out.reshape((K, x.shape[0]) + out_size)
-    out = np.ascontiguousarray(np.swapaxes(out, 0, 1))
+    return np.ascontiguousarray(np.swapaxes(out, 0, 1))
+
+
+def _conv_flat(x, weight, pads, dilation, groups, dtype):
+    """Stride 1: im2col_flat a few images at a time, each GEMM written into the output."""
+    N, K = x.shape[0], weight.shape[0]
+    kernel_size = weight.shape[2:]
+    flat, padded = flat_padded(x.astype(dtype, copy=False), pads, kernel_size, dilation)
+    out_size = output_shape(padded, kernel_size, (1,) * len(padded), dilation)
+    w = weight.astype(dtype, copy=False).reshape(groups, K // groups, -1)
+    L = out_size[0] * int(np.prod(padded[1:]))
+    out = np.empty((N, groups, K // groups, L), dtype)
+    chunk = max(1, COLUMN_BYTES // (w.shape[2] * groups * L * flat.itemsize))
+    for n0 in range(0, N, chunk):
+        n = min(chunk, N - n0)
+        np.matmul(w, im2col_flat(flat, n0, n, padded, kernel_size, dilation, groups),
+                  out=out[n0:n0 + n])
+    out = out.reshape((N, K, out_size[0]) + padded[1:])
+    return np.ascontiguousarray(out[(Ellipsis,) + tuple(slice(0, o) for o in out_size[1:])])
+
+
+def _conv(x, weight, bias, stride, padding, dilation, groups, dims, method=None):
+    """conv1d/2d/3d by im2col, or by im2col_flat at stride 1 when each group has one or two
+    input channels (depthwise): there im2col's GEMMs are tiny and its gather slow, while
+    for wider groups one GEMM over the whole batch beats one per few images (measured in
+    chapter 9). method="im2col" or "flat" chooses."""
+    x, weight, bias, stride, pads, dilation, unbatched = conv_arguments(
+        x, weight, bias, stride, padding, dilation, groups, dims)
+    dtype = result_dtype(x, weight, bias)
+    if method is None:
+        narrow = x.shape[1] // groups <= 2
+        method = "flat" if narrow and all(s == 1 for s in stride) else "im2col"
+    if method == "flat" and any(s != 1 for s in stride):
+        raise ValueError(f"im2col_flat computes stride 1 only, got stride={stride}")
+    if method == "flat":
+        out = _conv_flat(x, weight, pads, dilation, groups, dtype)
+    else:
+        out = _conv_im2col(x, weight, stride, pads, dilation, groups, dtype)
     if bias is not None:
-        out += bias.astype(dtype, copy=False).reshape((K,) + (1,) * dims)
+        out += bias.astype(dtype, copy=False).reshape((weight.shape[0],) + (1,) * dims)
     return out[0] if unbatched else out
 
 
@@ -198,30 +275,78 @@ def conv2d_backward(grad_out, x, weight, stride=1, padding=0, dilation=1, groups
     """Gradients of conv2d: grad_out (N, K, H_out, W_out) -> (grad_x, grad_weight, grad_bias).
 
     grad_weight = grad_out @ im2col(x)^T per group; grad_x = col2im(weight^T @ grad_out).
+    With stride 1, grad_x is the stride-1 correlation of grad_out, padded by (k - 1) d, with
+    the flipped weight, and both use im2col_flat.
     """
+    return _conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups)
+
+
+def _conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, method=None):
     x, weight, _, stride, pads, dilation, unbatched = conv_arguments(
         x, weight, None, stride, padding, dilation, groups, dims=2)
     grad_out = np.asarray(grad_out)
     if unbatched:
         grad_out = grad_out[None]
     dtype = result_dtype(x, weight, grad_out)
-    xp = pad(x.astype(dtype, copy=False), pads)
     kernel_size = weight.shape[2:]
-    out_size = output_shape(xp.shape[2:], kernel_size, stride, dilation)
+    padded = tuple(n + a + b for n, (a, b) in zip(x.shape[2:], pads))
+    out_size = output_shape(padded, kernel_size, stride, dilation)
     N, K = x.shape[0], weight.shape[0]
     if grad_out.shape != (N, K) + out_size:
         raise ValueError(f"grad_out must have the output shape {(N, K) + out_size} of "
                          f"conv2d(x {x.shape}, weight {weight.shape}), got {grad_out.shape}")
+    grad_out = grad_out.astype(dtype, copy=False)
+    if method is None:
+        method = "flat" if stride == (1, 1) else "im2col"
+    if method == "flat":
+        grad_xp, grad_weight = _backward_flat(grad_out, x, weight, pads, dilation, groups, dtype)
+    else:
+        grad_xp, grad_weight = _backward_im2col(grad_out, x, weight, pads, stride, dilation,
+                                                groups, dtype)
+    (top, _), (left, _) = pads
+    grad_x = grad_xp[:, :, top: top + x.shape[2], left: left + x.shape[3]]
+    grad_bias = grad_out.sum(axis=(0, 2, 3))
+    if unbatched:
+        grad_x = grad_x[0]
+    return np.ascontiguousarray(grad_x), grad_weight, grad_bias
+
+
+def _backward_im2col(grad_out, x, weight, pads, stride, dilation, groups, dtype):
+    """(gradient of the padded x, grad_weight) through im2col's columns and col2im."""
+    xp = pad(x.astype(dtype, copy=False), pads)
+    kernel_size = weight.shape[2:]
+    N, K = grad_out.shape[:2]
+    out_size = grad_out.shape[2:]
     cols, _ = im2col(xp, kernel_size, stride, dilation, groups)   # (G, C_g*kk, N*P)
-    g_out = np.swapaxes(grad_out.astype(dtype, copy=False), 0, 1).reshape(groups, K // groups, -1)
+    g_out = np.swapaxes(grad_out, 0, 1).reshape(groups, K // groups, -1)
     grad_weight = (g_out @ np.swapaxes(cols, 1, 2)).reshape(weight.shape)
     w = weight.astype(dtype, copy=False).reshape(groups, K // groups, -1)
     grad_cols = np.swapaxes(w, 1, 2) @ g_out                       # (G, C_g*kk, N*P)
     grad_cols = grad_cols.reshape((x.shape[1],) + kernel_size + (N,) + out_size)
-    grad_xp = col2im(grad_cols, xp.shape, kernel_size, stride, dilation, out_size)
-    (top, _), (left, _) = pads
-    grad_x = grad_xp[:, :, top: top + x.shape[2], left: left + x.shape[3]]
-    grad_bias = grad_out.sum(axis=(0, 2, 3)).astype(dtype, copy=False)
-    if unbatched:
-        grad_x = grad_x[0]
-    return np.ascontiguousarray(grad_x), grad_weight, grad_bias
+    return col2im(grad_cols, xp.shape, kernel_size, stride, dilation, out_size), grad_weight
+
+
+def _backward_flat(grad_out, x, weight, pads, dilation, groups, dtype):
+    """Stride 1: (gradient of the padded x, grad_weight). grad_weight sums grad_out, laid on
+    the padded width with zeros where im2col_flat's dropped columns are, times those
+    columns; the padded x's gradient is the flat convolution of grad_out with the weight
+    flipped and its two channel axes swapped, per group."""
+    N, K, H_out, W_out = grad_out.shape
+    _, C_g, kH, kW = weight.shape
+    K_g = K // groups
+    flat, padded = flat_padded(x.astype(dtype, copy=False), pads, (kH, kW), dilation)
+    L = H_out * padded[1]
+    g = np.zeros((N, groups, K_g, H_out, padded[1]), dtype)
+    g[..., :W_out] = grad_out.reshape(N, groups, K_g, H_out, W_out)
+    g = g.reshape(N, groups, K_g, L)
+    grad_weight = np.zeros((groups, K_g, C_g * kH * kW), dtype)
+    chunk = max(1, COLUMN_BYTES // (C_g * kH * kW * groups * L * flat.itemsize))
+    for n0 in range(0, N, chunk):
+        n = min(chunk, N - n0)
+        cols = im2col_flat(flat, n0, n, padded, (kH, kW), dilation, groups)
+        grad_weight += np.matmul(g[n0:n0 + n], np.swapaxes(cols, -1, -2)).sum(axis=0)
+    w = weight.astype(dtype, copy=False).reshape(groups, K_g, C_g, kH, kW)
+    flipped = np.swapaxes(w, 1, 2)[..., ::-1, ::-1].reshape(groups * C_g, K_g, kH, kW)
+    full = [((k - 1) * d,) * 2 for k, d in zip((kH, kW), dilation)]
+    grad_xp = _conv_flat(grad_out, flipped, full, dilation, groups, dtype)
+    return grad_xp, grad_weight.reshape(weight.shape)

@@ -3,6 +3,7 @@
 Every function takes conv2d's arguments in torch's order and returns what conv2d returns:
 
 conv2d_im2col    every window as a column of one matrix, then one GEMM per group
+conv2d_flat      stride 1: the same, each column-matrix row one contiguous run of the input
 conv2d_shift     shift-and-accumulate: one GEMM per kernel tap, no column matrix
 conv2d_tensordot the sliding-window view contracted with the kernel (no copy made by us)
 conv2d_fft       spectra multiplied: the circular correlation theorem (stride 1 at heart)
@@ -51,7 +52,15 @@ def conv2d_im2col(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=
     """im2col + GEMM, as convzoo's conv2d computes it (convolution._conv, chapter 1):
     columns (G, C/G kH kW, N H_out W_out), weight rows (G, K/G, C/G kH kW), one GEMM per
     group. As torch.nn.functional.conv2d."""
-    return _conv(x, weight, bias, stride, padding, dilation, groups, dims=2)
+    return _conv(x, weight, bias, stride, padding, dilation, groups, dims=2, method="im2col")
+
+
+def conv2d_flat(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Stride 1: im2col from the flattened padded image, a few images at a time, where each
+    row of the column matrix is one contiguous run (convolution.im2col_flat); what
+    convzoo's conv2d computes for depthwise layers at stride 1. As
+    torch.nn.functional.conv2d."""
+    return _conv(x, weight, bias, stride, padding, dilation, groups, dims=2, method="flat")
 
 
 def column_matrix_bytes(x_shape, weight_shape, stride=1, padding=0, dilation=1, itemsize=4):
@@ -117,11 +126,11 @@ def conv2d_fft(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     dilated[:, :, ::dilation[0], ::dilation[1]] = weight
     X = np.fft.rfft2(xp, s=(Hp, Wp))                                  # (N, C, Hp, Wp//2+1)
     Wf = np.conj(np.fft.rfft2(dilated, s=(Hp, Wp)))                   # (K, C/G, Hp, Wp//2+1)
-    F = X.shape[2:]
+    freqs = X.shape[2:]
     X = X.reshape(N, groups, C_g, -1).transpose(3, 1, 0, 2)           # (F, G, N, C/G)
     Wf = Wf.reshape(groups, K // groups, C_g, -1).transpose(3, 0, 2, 1)   # (F, G, C/G, K/G)
     Y = np.matmul(X, Wf)                                              # (F, G, N, K/G)
-    Y = Y.transpose(2, 1, 3, 0).reshape((N, K) + F)
+    Y = Y.transpose(2, 1, 3, 0).reshape((N, K) + freqs)
     full = np.fft.irfft2(Y, s=(Hp, Wp))                               # stride-1 correlation
     H_out, W_out = out_size
     out = full[:, :, :stride[0] * (H_out - 1) + 1:stride[0], :stride[1] * (W_out - 1) + 1:stride[1]]

@@ -254,3 +254,63 @@ def test_a_float64_bias_makes_the_whole_sum_float64(fn, rng):
     out = fn(x, w, b)
     assert out.dtype == np.float64
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+@pytest.mark.parametrize("method", ["flat", "im2col"])
+def test_both_ways_of_building_columns_match_torch_at_stride_1(dims, method):
+    # conv1d/2d/3d take im2col_flat at stride 1 and im2col otherwise; each is checked
+    # here on its own at stride 1, with dilation, groups, padding and "same"
+    from convzoo.convolution import _conv
+    from convzoo.page import conv_cases as random_cases
+
+    cases = random_cases(seed=40 + dims, n=60, dims=dims, stride=1, padding=3, dilation=3,
+                         groups=3)
+    cases[::7] = [dict(c, padding="same") for c in cases[::7]]
+    t = torch.from_numpy
+    for case in cases:
+        args = (case["stride"], case["padding"], case["dilation"], case["groups"])
+        ours = _conv(case["x"], case["weight"], case["bias"], *args, dims=dims, method=method)
+        theirs = TORCH[dims](t(case["x"]), t(case["weight"]), t(case["bias"]), *args).numpy()
+        assert ours.shape == theirs.shape, (case["x"].shape, case["weight"].shape, args)
+        np.testing.assert_allclose(ours, theirs, atol=1e-11, rtol=0)
+
+
+@pytest.mark.parametrize("column_bytes", [1, 3000, 10 ** 9])   # one image, some, all at once
+def test_flat_columns_give_the_same_result_whatever_the_number_of_images_per_chunk(
+        column_bytes, monkeypatch, rng):
+    import convzoo.convolution as convolution
+
+    x, w, b = rng.standard_normal((5, 4, 9, 8)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
+    monkeypatch.setattr(convolution, "COLUMN_BYTES", column_bytes)
+    out = conv2d(x, w, b, padding=(2, 1), dilation=(1, 2), groups=2)
+    ref = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), 1, (2, 1),
+                   (1, 2), 2).numpy()
+    np.testing.assert_allclose(out, ref, atol=1e-11, rtol=0)
+
+
+def test_flat_columns_refuse_a_stride_they_cannot_take():
+    from convzoo.convolution import _conv
+
+    with pytest.raises(ValueError, match="stride 1 only, got stride=\\(2, 1\\)"):
+        _conv(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), None, (2, 1), 0, 1, 1, dims=2,
+              method="flat")
+
+
+@pytest.mark.parametrize("method", ["flat", "im2col"])
+def test_both_backward_paths_match_torch_autograd_at_stride_1(method):
+    from convzoo.convolution import _conv2d_backward
+    from convzoo.page import conv_cases as random_cases
+
+    cases = random_cases(seed=44, n=60, stride=1, padding=3, dilation=3, groups=3)
+    cases[::7] = [dict(c, padding="same") for c in cases[::7]]
+    for i, case in enumerate(cases):
+        x, w = torch.from_numpy(case["x"]).requires_grad_(), torch.from_numpy(case["weight"]).requires_grad_()
+        args = (1, case["padding"], case["dilation"], case["groups"])
+        y = F.conv2d(x, w, None, *args)
+        g = np.random.default_rng(i).standard_normal(tuple(y.shape))
+        gx, gw = torch.autograd.grad(y, (x, w), torch.from_numpy(g))
+        ours = _conv2d_backward(g, case["x"], case["weight"], *args, method=method)
+        for a, b in zip(ours, (gx.numpy(), gw.numpy(), g.sum(axis=(0, 2, 3)))):
+            assert a.shape == b.shape
+            np.testing.assert_allclose(a, b, atol=1e-11, rtol=0)

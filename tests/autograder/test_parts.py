@@ -241,3 +241,17 @@ def test_the_course_knows_assignment9s_functions_points_and_tests():
     assert [c.grade_id for c in nb.setup] == ["setup"]
     assert nb.max_score == 29 and len(nb.tests) == 9
     assert all("BEGIN HIDDEN TESTS" in t.source for t in nb.tests)
+
+
+def test_a_solution_leaks_by_three_of_its_lines_and_at_least_half_not_by_two():
+    from autograder.course import Secrets, squeeze
+
+    lines = ["jump, start = 1, 0", "for k, s, d, p in layers:", "start -= p * jump",
+             "return jump, start"]
+    secrets = Secrets(hidden={}, solutions={"a2 cell": [(squeeze(l), l) for l in lines]})
+    assert secrets.solutions_in(squeeze("\n".join(lines[:1] + lines[3:]))) == []
+    assert [w for w, _ in secrets.solutions_in(squeeze("\n".join(lines[:3])))] == ["a2 cell"]
+    long = [f"value_{i} = compute_{i}(x)" for i in range(10)]
+    secrets = Secrets(hidden={}, solutions={"long": [(squeeze(l), l) for l in long]})
+    assert secrets.solutions_in(squeeze("\n".join(long[:4]))) == []        # 4 of 10: under half
+    assert secrets.solutions_in(squeeze("\n".join(long[:5])))              # 5 of 10: half
