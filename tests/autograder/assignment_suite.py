@@ -35,7 +35,7 @@ VISIBLE_ONLY = ["visible_only"]     # right on the visible cases only: run visib
 ALSO_RUN_VISIBLY = []               # further submissions `visible` runs, for the module's tests
 EXPECT_HELPERS = ("expect_array", "expect_int")    # every graded cell calls one of them
 LEAKS_FOLDER = None                 # what `autograder leaks` reads; None: notebooks/<a>
-SOURCE_SEEDS, MISTAKE_SEEDS = 20, 3     # seeds for the source's hidden cases, for the others'
+SOURCE_SEEDS, MISTAKE_SEEDS = 10, 2     # seeds for the source's hidden cases, for the others'
 
 
 def pytest_generate_tests(metafunc):
@@ -95,9 +95,10 @@ def test_feedback_shows_each_test_with_points_and_outcome(request, graded, stude
 
 
 def test_hidden_cases_are_valid_for_any_seed_and_a_mistake_costs_the_same_for_all(request):
-    """The source passes its hidden tests for SOURCE_SEEDS (20) seeds (no random case torch
+    """The source passes its hidden tests for SOURCE_SEEDS (10) seeds (no random case torch
     rejects or a right answer fails), and each wrong answer, honest work and VISIBLE_ONLY
-    loses the same cells for MISTAKE_SEEDS (3) more seeds than the grading run's one."""
+    loses the same cells for MISTAKE_SEEDS (2) more seeds than the grading run's one. (The
+    class run adds one seed per student: every honest submission there has its own.)"""
     m = request.module
     names = [*getattr(m, "VISIBLE_ONLY", VISIBLE_ONLY), *m.HONEST, *m.WRONG]
     cells = {name: harness.notebook_cells(m.ASSIGNMENT, name, hidden=True)
