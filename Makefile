@@ -33,9 +33,10 @@ system-deps:
 # Every notebook runs once, with nbval, in parallel (one notebook per worker at a time); the
 # book's pages keep their outputs (book/conftest.py) and the site is built from them, so no
 # page runs twice. A failing cell, a warning in an output or a broken reference fails it.
-# Pages that measure threads and bandwidth run after, one at a time (NBVAL_ALONE).
-NBVAL = CONVZOO_PAGES=shared $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n auto --dist loadfile
-NBVAL_ALONE = CONVZOO_PAGES=alone $(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n 0 book
+# Pages that measure threads and bandwidth run after, one at a time (NBVAL_ALONE). A kernel
+# may take 300 s to start (nbval's 60 s ran out once in CI, on a machine that stalled).
+NBVAL = CONVZOO_PAGES=shared $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-kernel-startup-timeout 300 -p no:cacheprovider -n auto --dist loadfile
+NBVAL_ALONE = CONVZOO_PAGES=alone $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-kernel-startup-timeout 300 -p no:cacheprovider -n 0 book
 BUILD = $(BIN)/jupyter-book build . --all -W -n --keep-going
 # pytest's workers: one more than the cores. The grading tests spend much of their time
 # waiting (for sandboxes that hang until their deadline on purpose, for kernels to start);

@@ -53,7 +53,8 @@ def main(chapter):
                CONVZOO_SITE=str(out / "_build" / "html"), PYTEST_DEBUG_TEMPROOT=str(out / "tmp"))
 
     nbval = [BIN / "python", "-m", "pytest", "--nbval-lax", "--nbval-current-env",
-             "-p", "no:cacheprovider", "-q", f"book/{chapter}"]
+             "--nbval-kernel-startup-timeout", "300", "-p", "no:cacheprovider", "-q",
+             f"book/{chapter}"]
     # as `make book`: in parallel, then the pages that need the machine alone, one at a time
     subprocess.run(nbval + ["-n", "auto", "--dist", "loadfile"], cwd=ROOT,
                    env=dict(env, CONVZOO_PAGES="shared"), check=True)
