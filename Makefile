@@ -38,10 +38,6 @@ system-deps:
 NBVAL = CONVZOO_PAGES=shared $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-kernel-startup-timeout 300 -p no:cacheprovider -n auto --dist loadfile
 NBVAL_ALONE = CONVZOO_PAGES=alone $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-kernel-startup-timeout 300 -p no:cacheprovider -n 0 book
 BUILD = $(BIN)/jupyter-book build . --all -W -n --keep-going
-# pytest's workers: one more than the cores. The grading tests spend much of their time
-# waiting (for sandboxes that hang until their deadline on purpose, for kernels to start);
-# a third worker fills that time (CI on 2 cores: 61% of the CPU was used with two).
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 book: $(VENV)/.installed
 	$(NBVAL) book
@@ -58,7 +54,7 @@ test: $(VENV)/.installed system-deps
 	$(NBVAL) book solutions
 	$(NBVAL_ALONE)
 	$(BUILD)
-	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations 25
+	$(BIN)/python -m pytest tests -p no:cacheprovider -n auto --dist loadfile --durations 25
 	# the grader attacks that need the machine to themselves (a CPU hog, two runs at once)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 0 -m alone tests/autograder/test_redteam2.py
 	$(BIN)/python -m autograder release --check
