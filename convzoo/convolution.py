@@ -166,12 +166,17 @@ def col2im(cols, padded_shape, kernel_size, stride, dilation, out_size):
 COLUMN_BYTES = 8 * 2 ** 20     # im2col_flat's columns for a few images at a time: cache-sized
 
 
+def flat_steps(padded):
+    """How many numbers apart two neighbours along each axis of a flattened padded image are."""
+    return [int(np.prod(padded[i + 1:])) for i in range(len(padded))]
+
+
 def flat_padded(x, pads, kernel_size, dilation):
     """x (N, C, *size) zero-padded and flattened to (N, C, prod(padded) + tail), and the
     padded size. The tail of zeros lets every tap's run of im2col_flat end inside."""
     N, C = x.shape[:2]
     padded = tuple(n + a + b for n, (a, b) in zip(x.shape[2:], pads))
-    steps = [int(np.prod(padded[i + 1:])) for i in range(len(padded))]
+    steps = flat_steps(padded)
     tail = sum((k - 1) * d * s for k, d, s in zip(kernel_size[1:], dilation[1:], steps[1:]))
     flat = np.zeros((N, C, int(np.prod(padded)) + tail), x.dtype)
     inside = tuple(slice(a, a + n) for n, (a, _) in zip(x.shape[2:], pads))
@@ -191,7 +196,7 @@ def im2col_flat(flat, n0, n, padded, kernel_size, dilation, groups):
     out_first = padded[0] - dilation[0] * (kernel_size[0] - 1)
     L = out_first * int(np.prod(padded[1:]))
     item = flat.itemsize
-    steps = [int(np.prod(padded[i + 1:])) for i in range(len(padded))]
+    steps = flat_steps(padded)
     sN, sC = flat.strides[:2]
     runs = as_strided(flat[n0:], (n, groups, C // groups) + tuple(kernel_size) + (L,),
                       (sN, C // groups * sC, sC) + tuple(d * s * item for d, s in
@@ -202,7 +207,6 @@ def im2col_flat(flat, n0, n, padded, kernel_size, dilation, groups):
 
 def _conv_im2col(x, weight, stride, pads, dilation, groups, dtype):
     """Every window of every image as a column, one GEMM per group."""
-    dims = x.ndim - 2
     cols, out_size = im2col(pad(x.astype(dtype, copy=False), pads), weight.shape[2:],
                             stride, dilation, groups)
     K = weight.shape[0]
