@@ -1,10 +1,12 @@
 """convzoo time / torch time for every operator at typical sizes, float32, in one run.
 
-    python bench/run.py [--repeats 7] [--only conv2d] [--json bench/results.json]
+    python bench/run.py [--repeats 5] [--rounds 3] [--only conv2d] [--json bench/results.json]
 
 Each case times the best of a few repeats of convzoo, then of torch (each side in its own
-block), and prints the method, the ms of each, the ratio and the GFLOP/s (2 x multiply-adds
-per second). The conv2d layers are also timed by every method of convzoo.fast (chapter 9),
+block), and does that for a few rounds in turn, so that both sides see the machine in each
+of its moods (a shared machine's speed drifts by up to 2x within minutes). It prints the
+method, the best ms of each side over all rounds, their ratio, the median of the rounds'
+ratios (steadier when the machine drifts), and the GFLOP/s (2 x multiply-adds per second). The conv2d layers are also timed by every method of convzoo.fast (chapter 9),
 against the same torch call. The rows go to a JSON file too, for chapter 9's plots. Speed
 is never asserted by a test.
 """
@@ -12,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import time
 
 import numpy as np
 import torch
@@ -20,16 +23,18 @@ import torchvision
 
 import convzoo as cz
 from convzoo import fast
-from convzoo.page import best_time as fastest
+from convzoo.page import best_time
 
 SEED = 0
 METHODS = (fast.conv2d_im2col, fast.conv2d_shift, fast.conv2d_tensordot, fast.conv2d_fft,
            fast.conv2d_winograd)
 
 
-def best_time(fn, repeats):
-    fn()                                             # warm up caches and allocators
-    return fastest(fn, repeats)
+# The issue's goals for convzoo time / torch time (chapter 9 draws them beside the ratios).
+GOALS = {"conv2d 8x64x56x56, 64 3x3, pad 1": 1.5, "conv2d 8x128x28x28, 256 3x3, stride 2": 1.5,
+         "conv2d backward, same sizes": 1.5, "conv2d depthwise 8x64x56x56, groups 64": 8,
+         "conv1d 16x64x1000, 64 k5": 2, "conv3d 2x16x16x32x32, 32 3x3x3": 2,
+         "conv_transpose2d 8x64x28x28 -> 32, 4x4, s2 p1": 1.5}
 
 
 def conv_flops(n, c_in, c_out, k_h, k_w, h_out, w_out, groups=1):
@@ -111,10 +116,10 @@ def cases(rng):
                                                  mask=t(mask)),
            conv_flops(4, 32, 32, 3, 3, 28, 28))
     gf = arr(4, 32, 28, 28)
-    leaves = [t(a).clone().requires_grad_() for a in (xf, off, wf, mask)]
+    leaves = [t(a).clone().requires_grad_() for a in (xf, off, mask, wf)]   # convzoo's order
 
     def torch_deform_backward():
-        xr_, offr, wr_, mr = leaves
+        xr_, offr, mr, wr_ = leaves
         y = torchvision.ops.deform_conv2d(xr_, offr, wr_, padding=(1, 1), mask=mr)
         return torch.autograd.grad(y, leaves, t(gf))
     yield ("deform_conv2d v2 backward, same sizes",
@@ -140,7 +145,8 @@ def cases(rng):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=5, help="calls per block")
+    parser.add_argument("--rounds", type=int, default=3, help="blocks per side, in turn")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     parser.add_argument("--json", default=os.path.join(os.path.dirname(__file__), "results.json"),
                         help="where the rows go (chapter 9 plots them)")
@@ -149,26 +155,35 @@ def main():
     rng = np.random.default_rng(SEED)
     print(f"# convzoo vs torch {torch.__version__} / torchvision {torchvision.__version__}, "
           f"numpy {np.__version__}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"torch threads {torch.get_num_threads()}, float32, best of {args.repeats}")
+          f"torch threads {torch.get_num_threads()}, float32, {args.rounds} rounds of "
+          f"{args.repeats} calls per side")
     print(f"{'operator [method]':58s} {'convzoo ms':>10s} {'torch ms':>9s} {'ratio':>6s} "
-          f"{'convzoo GFLOP/s':>15s} {'torch GFLOP/s':>13s}")
+          f"{'median':>6s} {'convzoo GFLOP/s':>15s} {'torch GFLOP/s':>13s}")
     for name, ours, theirs, flops in cases(rng):
         if args.only not in name:
             continue
         with torch.no_grad() if "backward" not in name else torch.enable_grad():
-            t_ours = best_time(ours, args.repeats)
-            t_theirs = best_time(theirs, args.repeats)
+            ours(), theirs()                        # warm up caches and allocators
+            rounds = [(best_time(ours, args.repeats), best_time(theirs, args.repeats))
+                      for _ in range(args.rounds)]
+        t_ours = min(a for a, _ in rounds)
+        t_theirs = min(b for _, b in rounds)
+        median = float(np.median([a / b for a, b in rounds]))
         rates = (f"{flops / t_ours / 1e9:15.1f} {flops / t_theirs / 1e9:13.1f}" if flops
                  else f"{'':15s} {'':13s}")
         print(f"{name:58s} {t_ours * 1e3:10.2f} {t_theirs * 1e3:9.2f} "
-              f"{t_ours / t_theirs:6.2f} {rates}", flush=True)
+              f"{t_ours / t_theirs:6.2f} {median:6.2f} {rates}", flush=True)
         operator, _, method = name.partition(" [")
         rows.append(dict(operator=operator, method=method.rstrip("]") or "convzoo",
                          convzoo_ms=t_ours * 1e3, torch_ms=t_theirs * 1e3,
-                         ratio=t_ours / t_theirs, flops=flops))
+                         ratio=t_ours / t_theirs, median_ratio=median,
+                         rounds_ms=[[a * 1e3, b * 1e3] for a, b in rounds], flops=flops,
+                         **({"goal": GOALS[name]} if name in GOALS else {})))
     with open(args.json, "w") as f:
-        json.dump(dict(torch=torch.__version__, numpy=np.__version__, cores=os.cpu_count(),
+        json.dump(dict(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                       torch=torch.__version__, numpy=np.__version__, cores=os.cpu_count(),
                        threads=torch.get_num_threads(), repeats=args.repeats,
+                       rounds=args.rounds,
                        load=os.getloadavg()[0], rows=rows), f, indent=1)
     print(f"# rows written to {args.json}")
 

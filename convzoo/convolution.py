@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .checks import conv_arguments, result_dtype
-from .windows import output_shape, pad, sliding_windows, tap_slices, window_slices
+from .windows import output_shape, pad, sliding_windows, window_slices
 
 
 # ----------------------------------------------------------------------------- loops
@@ -152,14 +152,26 @@ def im2col(x_padded, kernel_size, stride, dilation, groups):
 def col2im(cols, padded_shape, kernel_size, stride, dilation, out_size):
     """The adjoint of im2col: add each column entry back where it was read from.
 
-    cols (C, *k, N, *out) -> array of padded_shape (N, C, *padded); loops over kernel taps
-    only, each adding a strided slice of every output pixel at once.
+    cols (C, *k, N, *out) -> array of padded_shape (N, C, *padded). Tap u of output i lands
+    on row i s + u d: on the rows of phase u d mod s, from row u d // s of that phase on.
+    So each tap is added as one contiguous block into its phase (every s-th row, stored
+    apart), and the phases are interleaved into the result once at the end: s_H s_W
+    strided copies instead of k_H k_W strided additions.
     """
-    grad = np.zeros(padded_shape, cols.dtype)
+    N, C = padded_shape[:2]
+    lengths = tuple(-(-n // s) for n, s in zip(padded_shape[2:], stride))   # rows per phase
+    phases = np.zeros((C, N) + tuple(stride) + lengths, cols.dtype)
+    everything = (slice(None), slice(None))
     for tap in itertools.product(*map(range, kernel_size)):
-        block = cols[(slice(None),) + tap]                 # (C, N, *out)
-        grad[(slice(None), slice(None)) + tap_slices(tap, out_size, stride, dilation)] += \
-            np.swapaxes(block, 0, 1)
+        phase = tuple(u * d % s for u, d, s in zip(tap, dilation, stride))
+        rows = tuple(slice(u * d // s, u * d // s + o)
+                     for u, d, s, o in zip(tap, dilation, stride, out_size))
+        phases[everything + phase + rows] += cols[(slice(None),) + tap]     # (C, N, *out)
+    grad = np.empty(padded_shape, cols.dtype)
+    for phase in itertools.product(*map(range, stride)):
+        every_s = grad[everything + tuple(slice(a, None, s) for a, s in zip(phase, stride))]
+        rows = tuple(slice(0, n) for n in every_s.shape[2:])
+        every_s[...] = np.swapaxes(phases[everything + phase + rows], 0, 1)
     return grad
 
 

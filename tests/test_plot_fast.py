@@ -4,7 +4,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from convzoo import fast
-from convzoo.plot.fast import roofline_figure, transforms_figure
+from convzoo.plot.fast import bench_figure, roofline_figure, transforms_figure
 
 
 def test_transforms_figure_writes_each_entry_as_a_fraction_and_greys_the_zeros():
@@ -51,3 +51,32 @@ def test_roofline_figure_draws_the_roof_through_the_ridge_and_every_point_where_
 def test_roofline_figure_rejects_bad_input_by_name(args, match):
     with pytest.raises(ValueError, match=match):
         roofline_figure(*args)
+
+
+def test_bench_figure_draws_one_bar_per_operator_with_its_median_and_goal():
+    rows = [{"operator": "conv2d", "ratio": 1.8, "median_ratio": 1.3, "goal": 1.5},
+            {"operator": "channel_shuffle", "ratio": 0.7}]
+    fig = bench_figure(rows)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert [round(b.get_width(), 6) for b in bars] == [1.8, 0.7]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["conv2d", "channel_shuffle"]
+    assert bars[0].get_y() > bars[1].get_y()                     # the first row on top
+    medians = next(c for c in ax.collections if c.get_gid() == "medians")
+    np.testing.assert_allclose(medians.get_offsets(), [[1.3, bars[0].get_y() + 0.3]])
+    goals = next(c for c in ax.collections if c.get_gid() == "goals")
+    np.testing.assert_allclose(goals.get_offsets()[:, 0], [1.5])
+    assert ax.get_xscale() == "log"
+
+
+@pytest.mark.parametrize("rows, match", [
+    ([], "^rows must be a non-empty list"),
+    ([{"ratio": 1.0}], r"^rows\[0\] must be a dict with 'operator'"),
+    ([{"operator": "a"}], r"^rows\[0\] must be a dict with 'operator' and 'ratio'"),
+    ([{"operator": "a", "ratio": 1.0}, {"operator": "b", "ratio": -2.0}],
+     r"^rows\[1\]\['ratio'\] must be a positive number"),
+    ([{"operator": "a", "ratio": 1.0, "goal": "fast"}], r"^rows\[0\]\['goal'\]"),
+])
+def test_bench_figure_rejects_bad_rows_by_name(rows, match):
+    with pytest.raises(ValueError, match=match):
+        bench_figure(rows)

@@ -24,4 +24,4 @@ from .grouped import (block_diagonal_figure, channel_dependency_figure,  # chapt
                       group_cost_figure, guidelines_figure, shuffle_figure, unit_figure)
 from .transposed import (output_padding_figure, overlap_figure, scatter_figure,  # chapter 3
                          strengths_figure, upsampled_figure, zero_insertion_figure)
-from .fast import roofline_figure, transforms_figure  # chapter 9
+from .fast import bench_figure, roofline_figure, transforms_figure  # chapter 9

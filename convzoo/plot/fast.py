@@ -79,3 +79,45 @@ def roofline_figure(peak_gflops, bandwidth_gbs, points, title=None):
                  fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def bench_figure(rows, title=None):
+    """convzoo's time over torch's, one bar per operator, from bench/run.py's rows: each a
+    dict with "operator", "ratio" (best against best), optionally "median_ratio" (the median
+    of the rounds' ratios, drawn as a dot) and "goal" (drawn as a tick). Log scale: 2x
+    slower and 2x faster are the same distance from 1."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise ValueError(f"rows must be a non-empty list of bench rows, got {rows!r}")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or "operator" not in row:
+            raise ValueError(f"rows[{i}] must be a dict with 'operator' and 'ratio', got {row!r}")
+        for key in ("ratio", "median_ratio", "goal"):
+            if key in row and not (isinstance(row[key], (int, float)) and row[key] > 0):
+                raise ValueError(f"rows[{i}][{key!r}] must be a positive number, "
+                                 f"got {row.get(key)!r}")
+        if "ratio" not in row:
+            raise ValueError(f"rows[{i}] must be a dict with 'operator' and 'ratio', got {row!r}")
+    fig = Figure(figsize=(7.5, 0.32 * len(rows) + 1.2))
+    ax = fig.subplots()
+    y = np.arange(len(rows))[::-1]
+    bars = ax.barh(y, [r["ratio"] for r in rows], color=INPUT, edgecolor="#4a7fb0",
+                   height=0.6, log=True, label="best against best")
+    for bar, row in zip(bars, rows):
+        bar.set_gid(f"ratio {row['operator']}")
+    medians = [(r["median_ratio"], yi) for r, yi in zip(rows, y) if "median_ratio" in r]
+    if medians:
+        dots = ax.scatter(*zip(*medians), color="black", s=12, zorder=3,
+                          label="median of the rounds")
+        dots.set_gid("medians")
+    goals = [(r["goal"], yi) for r, yi in zip(rows, y) if "goal" in r]
+    if goals:
+        ticks = ax.scatter(*zip(*goals), marker="|", color="tab:red", s=200, zorder=3,
+                           label="goal")
+        ticks.set_gid("goals")
+    ax.axvline(1.0, color="grey", linewidth=1)
+    ax.set_yticks(y, [r["operator"] for r in rows], fontsize=8)
+    ax.set_xlabel("convzoo time / torch time (log scale; 1 = as fast)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(title or "convzoo against torch", fontsize=10)
+    fig.tight_layout()
+    return fig
