@@ -23,6 +23,7 @@ import torchvision
 
 import convzoo as cz
 from convzoo import fast
+from convzoo.convolution import im2col
 from convzoo.page import best_time
 
 SEED = 0
@@ -58,6 +59,14 @@ def cases(rng):
     yield ("conv2d 8x128x28x28, 256 3x3, stride 2", lambda: cz.conv2d(x2, w2, stride=2, padding=1),
            lambda: F.conv2d(t(x2), t(w2), stride=2, padding=1),
            conv_flops(8, 128, 256, 3, 3, 14, 14))
+
+    # the floor of im2col + GEMM: the layer's GEMM alone, on columns built beforehand (the
+    # result is a view of the GEMM's, laid out as conv2d's output, so it is checked as one)
+    cols = im2col(np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 1)]), (3, 3), (1, 1), (1, 1), 1)[0][0]
+    w_rows = w.reshape(64, -1)
+    yield ("conv2d 8x64x56x56, 64 3x3, pad 1 [its GEMM alone]",
+           lambda: np.matmul(w_rows, cols).reshape(64, 8, 56, 56).swapaxes(0, 1),
+           lambda: F.conv2d(t(x), t(w), padding=1), conv_flops(8, 64, 64, 3, 3, 56, 56))
 
     for method in METHODS:                          # chapter 9: each way, the first layer
         yield (f"conv2d 8x64x56x56, 64 3x3, pad 1 [{method.__name__}]",

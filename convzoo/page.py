@@ -10,6 +10,7 @@
   opens the dropdown.
 - ``best_time`` times a function the way every page that measures does: the fastest of a
   few runs, the one least disturbed by other work on the machine.
+- ``bench_run`` reads the rows `make bench` wrote (yours, else the course's reference run).
 - ``torch_op`` turns a torch function into a reference on NumPy arrays; ``corr2d_cases`` and
   ``conv_cases`` draw seeded random arguments for corr2d and for conv1d/2d/3d.
 
@@ -17,7 +18,9 @@ Chapter 1 introduces the pattern; docs/adding-a-chapter.md describes it. Not re-
 ``convzoo``: torch, IPython and myst_nb are imported when a function here needs them.
 """
 import functools
+import json
 import time
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -126,6 +129,24 @@ def best_time(f, repeats=5, timer=time.perf_counter):
         f()
         times.append(timer() - start)
     return min(times)
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench_run(folder=BENCH):
+    """(path, run) of bench/run.py's JSON: results.json, your own run, if there is one in
+    the current format (with rounds), else reference.json, the run the course ships."""
+    path = Path(folder) / "results.json"
+    if path.exists():
+        run = json.loads(path.read_text())
+        if "rounds" in run:
+            return path, run
+    path = Path(folder) / "reference.json"
+    if not path.exists():
+        raise ValueError(f"folder {str(folder)!r} has neither a results.json of the current "
+                         f"bench nor a reference.json")
+    return path, json.loads(path.read_text())
 
 
 def keep(**values):

@@ -276,15 +276,16 @@ def test_both_ways_of_building_columns_match_torch_at_stride_1(dims, method):
         np.testing.assert_allclose(ours, theirs, atol=1e-11, rtol=0)
 
 
+@pytest.mark.parametrize("method, stride", [("flat", 1), ("im2col", 1), ("im2col", (2, 1))])
 @pytest.mark.parametrize("column_bytes", [1, 3000, 10 ** 9])   # one image, some, all at once
-def test_flat_columns_give_the_same_result_whatever_the_number_of_images_per_chunk(
-        column_bytes, monkeypatch, rng):
+def test_columns_give_the_same_result_whatever_the_number_of_images_per_chunk(
+        column_bytes, method, stride, monkeypatch, rng):
     import convzoo.convolution as convolution
 
     x, w, b = rng.standard_normal((5, 4, 9, 8)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
     monkeypatch.setattr(convolution, "COLUMN_BYTES", column_bytes)
-    out = conv2d(x, w, b, padding=(2, 1), dilation=(1, 2), groups=2)
-    ref = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), 1, (2, 1),
+    out = convolution._conv(x, w, b, stride, (2, 1), (1, 2), 2, dims=2, method=method)
+    ref = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride, (2, 1),
                    (1, 2), 2).numpy()
     np.testing.assert_allclose(out, ref, atol=1e-11, rtol=0)
 

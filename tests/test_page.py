@@ -2,6 +2,8 @@
 on the case that disagrees, keep glues plain Python numbers, torch_op turns a torch function
 into a reference on arrays, the random cases are seeded and valid, and %%solution glues the
 code and output of an exercise's solution."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -177,3 +179,28 @@ def test_best_time_is_the_fastest_of_the_runs_in_the_timers_units():
 def test_best_time_refuses_a_repeat_count_that_is_not_a_positive_int(repeats):
     with pytest.raises(ValueError, match="^repeats must be an int >= 1"):
         page.best_time(lambda: None, repeats)
+
+
+def test_bench_run_prefers_your_own_run_in_the_current_format_to_the_reference(tmp_path):
+    (tmp_path / "reference.json").write_text('{"rounds": 3, "who": "reference"}')
+    assert page.bench_run(tmp_path)[1]["who"] == "reference"
+    (tmp_path / "results.json").write_text('{"who": "an older bench, without rounds"}')
+    assert page.bench_run(tmp_path)[1]["who"] == "reference"
+    (tmp_path / "results.json").write_text('{"rounds": 1, "who": "yours"}')
+    path, run = page.bench_run(tmp_path)
+    assert (path.name, run["who"]) == ("results.json", "yours")
+
+
+def test_bench_run_names_the_folder_when_there_is_no_run(tmp_path):
+    with pytest.raises(ValueError, match="folder .* has neither a results.json"):
+        page.bench_run(tmp_path)
+
+
+def test_the_course_ships_a_reference_bench_run_with_the_rows_chapter_9_reads():
+    reference = json.loads((page.BENCH / "reference.json").read_text())
+    rows = {(r["operator"], r["method"]) for r in reference["rows"]}
+    assert {("conv2d 8x64x56x56, 64 3x3, pad 1", "convzoo"),
+            ("conv2d 8x64x56x56, 64 3x3, pad 1", "its GEMM alone"),
+            ("conv2d depthwise 8x64x56x56, groups 64", "convzoo")} <= rows
+    assert sum("goal" in r for r in reference["rows"]) == 7
+    assert all(len(r["rounds_ms"]) == reference["rounds"] for r in reference["rows"])

@@ -3,6 +3,7 @@ from fractions import Fraction
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from ..checks import as_float_array, check_ndim
 from .common import INPUT, KERNEL, OUTPUT, _grid
@@ -97,7 +98,7 @@ def bench_figure(rows, title=None):
                                  f"got {row.get(key)!r}")
         if "ratio" not in row:
             raise ValueError(f"rows[{i}] must be a dict with 'operator' and 'ratio', got {row!r}")
-    fig = Figure(figsize=(7.5, 0.32 * len(rows) + 1.2))
+    fig = Figure(figsize=(8.5, 0.32 * len(rows) + 1.2))
     ax = fig.subplots()
     y = np.arange(len(rows))[::-1]
     bars = ax.barh(y, [r["ratio"] for r in rows], color=INPUT, edgecolor="#4a7fb0",
@@ -115,6 +116,13 @@ def bench_figure(rows, title=None):
                            label="goal")
         ticks.set_gid("goals")
     ax.axvline(1.0, color="grey", linewidth=1)
+    values = [r[key] for r in rows for key in ("ratio", "median_ratio", "goal") if key in r]
+    low, high = min(values + [1.0]) / 1.5, max(values + [1.0]) * 1.5
+    ax.set_xlim(low, high)
+    ax.xaxis.set_major_locator(FixedLocator([t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2,
+                                                          5, 10, 20, 50, 100) if low <= t <= high]))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_yticks(y, [r["operator"] for r in rows], fontsize=8)
     ax.set_xlabel("convzoo time / torch time (log scale; 1 = as fast)")
     ax.legend(fontsize=8, loc="lower right")
