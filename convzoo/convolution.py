@@ -220,9 +220,8 @@ def im2col_flat(flat, n0, n, padded, kernel_size, dilation, groups):
 
 def images_per_chunk(column_bytes_per_image):
     """How many images' columns to build at a time: as many as fit in COLUMN_BYTES, at
-    least one. Columns that stay in the cache are multiplied before they are evicted; the
-    whole batch's columns, often larger than the cache, would be written to memory and read
-    back (chapter 9)."""
+    least one. The columns of a large batch never all exist at once, and a chunk's can
+    still be in the cache when its GEMM reads them (chapter 9)."""
     return max(1, COLUMN_BYTES // column_bytes_per_image)
 
 
