@@ -174,10 +174,18 @@ def winograd_f23(d, g):
     return (m @ WINOGRAD_AT.T).reshape(-1)[:n_out]
 
 
+def _sandwich(A, t):
+    """A t A^T for every (m, m) slice of t: t (m, m, *rest) -> (a, a, *rest) for A (a, m),
+    as two matrix products (BLAS): A times t's rows, then A times the columns of that."""
+    a, m = A.shape
+    rows = np.matmul(A, t.reshape(m, -1)).reshape(a, m, -1)        # (A t)[i, j, ...]
+    return np.matmul(A, rows).reshape((a, a) + t.shape[2:])        # (A t A^T)[i, l, ...]
+
+
 def conv2d_winograd(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """conv2d of 3x3 kernels, stride 1, dilation 1 by Winograd F(2x2, 3x3):
-    U = G w G^T (K, C/G, 4, 4), V = B^T d B per 4x4 input tile (tiles 2 apart),
-    M = sum_c U V (16 GEMMs, one per tile position), out tile = A^T M A (2x2)."""
+    U = G g G^T per filter and channel, V = B^T d B per 4x4 input tile d (tiles 2 apart),
+    M = sum_c U V (16 GEMMs, one per position in the tile), output tile Y = A^T M A (2x2)."""
     weight_shape = np.shape(weight)
     if len(weight_shape) != 4 or weight_shape[2:] != (3, 3):
         raise ValueError(f"conv2d_winograd computes 3x3 kernels only, got weight shape "
@@ -189,24 +197,22 @@ def conv2d_winograd(x, weight, bias=None, stride=1, padding=0, dilation=1, group
         x, weight, bias, stride, padding, dilation, groups)
     N, C = xp.shape[:2]
     K = weight.shape[0]
+    C_g, K_g = C // groups, K // groups
     tiles_h, tiles_w = -(-H_out // 2), -(-W_out // 2)
     # pad on the bottom and right so that every tile is whole; those outputs are cut off
     xp = np.pad(xp, [(0, 0), (0, 0), (0, 2 * tiles_h + 2 - xp.shape[2]),
                      (0, 2 * tiles_w + 2 - xp.shape[3])])
     BT, G, AT = (m.astype(dtype) for m in (WINOGRAD_BT, WINOGRAD_G, WINOGRAD_AT))
-    U = np.einsum("ij,kcjl,ml->kcim", G, weight, G, optimize=True)    # (K, C/G, 4, 4)
-    d = sliding_windows(xp, (4, 4), (2, 2), (1, 1))                   # (N, C, th, tw, 4, 4)
-    # V = B^T d B, one small matrix product per tile, as two tensordots (BLAS, not a loop):
-    # d B over the tile's columns, then B^T (.) over its rows; V[..., m, i] = (B^T d B)[i, m]
-    V = np.tensordot(np.tensordot(d, BT, axes=([5], [1])), BT, axes=([4], [1]))
-    C_g, K_g, P = C // groups, K // groups, N * tiles_h * tiles_w
-    V = V.transpose(5, 4, 1, 0, 2, 3).reshape(16, groups, C_g, P)    # (16, G, C/G, N th tw)
-    U = U.reshape(groups, K_g, C_g, 16).transpose(3, 0, 1, 2)         # (16, G, K/G, C/G)
-    M = np.matmul(U, V).reshape(4, 4, K, N, tiles_h, tiles_w)        # 16 GEMMs, summing over c
-    Y = np.tensordot(np.tensordot(AT, M, axes=([1], [0])), AT, axes=([1], [1]))
-    Y = Y.transpose(2, 1, 3, 0, 4, 5)                                 # (N, K, th, 2, tw, 2)
-    out = Y.reshape(N, K, 2 * tiles_h, 2 * tiles_w)[:, :, :H_out, :W_out]
-    return _finish(out, bias, unbatched, dtype)
+    U = _sandwich(G, weight.transpose(2, 3, 0, 1))                 # (4, 4, K, C/G)
+    sN, sC, sH, sW = xp.strides
+    d = as_strided(xp, (4, 4, C, N, tiles_h, tiles_w), (sH, sW, sC, sN, 2 * sH, 2 * sW),
+                   writeable=False)                                # d[u, v, c, n, i, j]: a view
+    V = _sandwich(BT, d)                                           # (4, 4, C, N, th, tw)
+    M = np.matmul(U.reshape(16, groups, K_g, C_g),                # 16 GEMMs, summing over c
+                  V.reshape(16, groups, C_g, N * tiles_h * tiles_w))
+    Y = _sandwich(AT, M.reshape(4, 4, K, N, tiles_h, tiles_w))     # (2, 2, K, N, th, tw)
+    out = Y.transpose(3, 2, 4, 0, 5, 1).reshape(N, K, 2 * tiles_h, 2 * tiles_w)
+    return _finish(out[:, :, :H_out, :W_out], bias, unbatched, dtype)
 
 
 # ----------------------------------------------------------------------------- layout
