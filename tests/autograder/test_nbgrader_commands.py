@@ -86,7 +86,8 @@ def squeeze(text):
 
 
 def hidden_lines(course):
-    """Squeezed lines (12+ characters) of the source's hidden tests found nowhere else in it."""
+    """Squeezed lines (12+ characters) of the source's hidden tests found nowhere else in it
+    (a visible `expect(...);` shows the hidden line `expect(...)`)."""
     hidden, visible, inside = set(), set(), False
     for cell in source_cells(course):
         for line in "".join(cell["source"]).splitlines():
@@ -94,7 +95,8 @@ def hidden_lines(course):
                 inside = MARKERS[0] in line
             else:
                 (hidden if inside else visible).add(squeeze(line))
-    return {line for line in hidden - visible if len(line) >= 12}
+    shown = "\n".join(visible)
+    return {line for line in hidden if len(line) >= 12 and line not in shown}
 
 
 def strings(value):

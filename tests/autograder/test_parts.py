@@ -255,3 +255,26 @@ def test_a_solution_leaks_by_three_of_its_lines_and_at_least_half_not_by_two():
     secrets = Secrets(hidden={}, solutions={"long": [(squeeze(l), l) for l in long]})
     assert secrets.solutions_in(squeeze("\n".join(long[:4]))) == []        # 4 of 10: under half
     assert secrets.solutions_in(squeeze("\n".join(long[:5])))              # 5 of 10: half
+
+
+def test_a_hidden_line_is_no_secret_when_a_visible_line_contains_it(tmp_path):
+    """A visible `expect(...);` shows the hidden `expect(...)`: that is not a leak; a hidden
+    line that no visible line contains stays secret."""
+    import nbformat
+
+    from autograder.course import load_course, secret_lines, squeeze
+
+    cell = nbformat.v4.new_code_cell(
+        "expect_array(conv2d, dict(x=x, weight=w), torch_conv2d(x, w), bias=None);\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "expect_array(conv2d, dict(x=x, weight=w), torch_conv2d(x, w), bias=None)\n"
+        "expect_array(conv2d, dict(x=x2, weight=w2), torch_conv2d(x2, w2), bias=b2)\n"
+        "### END HIDDEN TESTS\n",
+        metadata={"nbgrader": {"grade": True, "grade_id": "conv2d_bias", "points": 1,
+                               "locked": True, "solution": False, "schema_version": 3}})
+    (tmp_path / "a1").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), str(tmp_path / "a1" / "a1.ipynb"))
+    secrets = secret_lines(load_course(tmp_path))
+    assert [line for _, line in secrets.hidden.values()] == [
+        "expect_array(conv2d, dict(x=x2, weight=w2), torch_conv2d(x2, w2), bias=b2)"]
+    assert secrets.hidden_in(squeeze(cell.source.split("###")[0])) == []
