@@ -6,8 +6,9 @@ Each case times the best of a few repeats of convzoo, then of torch (each side i
 block), and does that for a few rounds in turn, so that both sides see the machine in each
 of its moods (a shared machine's speed drifts by up to 2x within minutes). It prints the
 method, the best ms of each side over all rounds, their ratio, the median of the rounds'
-ratios (steadier when the machine drifts), and the GFLOP/s (2 x multiply-adds per second). The conv2d layers are also timed by every method of convzoo.fast (chapter 9),
-against the same torch call. The rows go to a JSON file too, for chapter 9's plots. Speed
+ratios (steadier when the machine drifts), and the GFLOP/s (2 x multiply-adds per second).
+The conv2d layers are also timed by every method of convzoo.fast (chapter 9), against the
+same torch call. The rows go to a JSON file too, for chapter 9's plots. Speed
 is never asserted by a test.
 """
 import argparse

@@ -90,14 +90,12 @@ def bench_figure(rows, title=None):
     if not isinstance(rows, (list, tuple)) or not rows:
         raise ValueError(f"rows must be a non-empty list of bench rows, got {rows!r}")
     for i, row in enumerate(rows):
-        if not isinstance(row, dict) or "operator" not in row:
+        if not isinstance(row, dict) or "operator" not in row or "ratio" not in row:
             raise ValueError(f"rows[{i}] must be a dict with 'operator' and 'ratio', got {row!r}")
         for key in ("ratio", "median_ratio", "goal"):
             if key in row and not (isinstance(row[key], (int, float)) and row[key] > 0):
                 raise ValueError(f"rows[{i}][{key!r}] must be a positive number, "
-                                 f"got {row.get(key)!r}")
-        if "ratio" not in row:
-            raise ValueError(f"rows[{i}] must be a dict with 'operator' and 'ratio', got {row!r}")
+                                 f"got {row[key]!r}")
     fig = Figure(figsize=(8.5, 0.32 * len(rows) + 1.2))
     ax = fig.subplots()
     y = np.arange(len(rows))[::-1]
